@@ -14,6 +14,7 @@ const (
 	MsgInternal         = "internal error"
 	MsgUnavailable      = "service unavailable"
 	MsgMethodNotAllowed = "method not allowed"
+	MsgRouteNotFound    = "no such route"
 )
 
 // Error strings that appear inside results and sessions, prefixed by area.

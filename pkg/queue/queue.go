@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 )
 
 // Name is the Asynq queue that carries image tasks.
@@ -65,4 +66,9 @@ func RetryDelay(n int, _ error, _ *asynq.Task) time.Duration {
 	}
 	d := time.Second << min(n-1, 5)
 	return min(d, 30*time.Second)
+}
+
+// RedisOpt returns asynq's connection options for a go-redis configuration.
+func RedisOpt(o *redis.Options) asynq.RedisClientOpt {
+	return asynq.RedisClientOpt{Addr: o.Addr, Password: o.Password, DB: o.DB}
 }

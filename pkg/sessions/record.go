@@ -18,6 +18,8 @@ type Session struct {
 	Status      kyc.Status
 	Errors      []string
 	CreatedAt   time.Time
+	// UpdatedAt is when images were last added.
+	UpdatedAt time.Time
 	// FinishedAt is when the session last reached a final status; zero
 	// while it never has.
 	FinishedAt time.Time
@@ -75,6 +77,19 @@ func (s *Session) Spent(now time.Time) time.Duration {
 		return 0
 	}
 	return end.Sub(s.CreatedAt)
+}
+
+// ResponseTime is how long the last request that added images waited for
+// the session to finish (or has waited so far, while it is processing).
+func (s *Session) ResponseTime(now time.Time) time.Duration {
+	end := now
+	if s.Status.Final() && !s.FinishedAt.IsZero() {
+		end = s.FinishedAt
+	}
+	if s.UpdatedAt.IsZero() || end.Before(s.UpdatedAt) {
+		return 0
+	}
+	return end.Sub(s.UpdatedAt)
 }
 
 // Results returns the results of all records, in order.

@@ -80,20 +80,20 @@ func (s *Store) Create(ctx context.Context, sess *Session) error {
 
 var addImagesScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local n = #ARGV - 1
+local n = #ARGV - 2
 local first = redis.call('HINCRBY', KEYS[1], 'images', n) - n
-for i = 2, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
-redis.call('HSET', KEYS[1], 'status', 'processing')
+for i = 3, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
+redis.call('HSET', KEYS[1], 'status', 'processing', 'updatedAt', ARGV[2])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return first
 `)
 
 // AddImages marks imageIDs as pending in session id, puts the session back
-// into processing and renews its expiry. It returns the sequence number of
+// into processing, notes the time as its UpdatedAt and renews its expiry. It returns the sequence number of
 // the first image; the others follow in order.
 func (s *Store) AddImages(ctx context.Context, id string, imageIDs []string) (int, error) {
-	args := make([]any, 0, len(imageIDs)+1)
-	args = append(args, s.ttl.Milliseconds())
+	args := make([]any, 0, len(imageIDs)+2)
+	args = append(args, s.ttl.Milliseconds(), s.now().UnixMilli())
 	for _, im := range imageIDs {
 		args = append(args, im)
 	}
@@ -203,6 +203,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Session, error) {
 		IsClientNew: m["isClientNew"] == "1",
 		Status:      kyc.Status(m["status"]),
 		CreatedAt:   msTime(m["createdAt"]),
+		UpdatedAt:   msTime(m["updatedAt"]),
 		FinishedAt:  msTime(m["finishedAt"]),
 		Pending:     int(pending.Val()),
 		TTL:         ttl.Val(),

@@ -80,6 +80,9 @@ func TestSessionLifecycle(t *testing.T) {
 	if s := got.Spent(clk.t.Add(time.Hour)); s != 1500*time.Millisecond {
 		t.Fatalf("Spent = %v, want 1.5s", s)
 	}
+	if s := got.ResponseTime(clk.t.Add(time.Hour)); s != 1500*time.Millisecond {
+		t.Fatalf("ResponseTime = %v, want 1.5s", s)
+	}
 	if got.TTL <= 0 || got.TTL > time.Hour {
 		t.Fatalf("TTL = %v", got.TTL)
 	}

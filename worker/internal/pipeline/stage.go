@@ -1,0 +1,39 @@
+// Package pipeline runs the recognition of one image (decode, general
+// checks, then the stages) as an Asynq task, and the finishing step of a
+// session once its last image is done.
+package pipeline
+
+import (
+	"context"
+	"image"
+
+	"github.com/openkyc/kyc/pkg/queue"
+	"github.com/openkyc/kyc/pkg/schema"
+	"github.com/openkyc/kyc/pkg/sessions"
+)
+
+// Input is one decoded image on its way through the stages.
+type Input struct {
+	Task queue.ImagePayload
+	// Image is the upload decoded and turned upright.
+	Image  image.Image
+	Schema schema.Schema
+	// SaveCrop stores img as the crop called name of this image and
+	// returns its object key.
+	SaveCrop func(ctx context.Context, name string, img image.Image) (string, error)
+}
+
+// Stage is one recognition step of an image. It fills in the record (type,
+// checks, OCR fields, faces, errors). An error means the stage could not
+// run and the task should be retried; what a stage finds wrong with the
+// image belongs in the record's errors instead.
+type Stage interface {
+	Name() string
+	Run(ctx context.Context, in *Input, rec *sessions.Record) error
+}
+
+// Finisher computes a session-level result from all the session's records
+// (the "faces" result). It returns nil when there is nothing to report.
+type Finisher interface {
+	Finish(ctx context.Context, sess *sessions.Session, sch schema.Schema) (*sessions.Record, error)
+}
