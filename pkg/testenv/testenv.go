@@ -56,21 +56,30 @@ func RepoRoot() (string, error) {
 	}
 }
 
-// SharedDir returns the shared development data folder: KYC_SHARED_DIR, or
-// ../shared beside the repository. It fails the test when it is missing:
-// tests that need it must not pass silently without it.
-func SharedDir(tb testing.TB) string {
-	tb.Helper()
+// FindShared returns the shared development data folder: KYC_SHARED_DIR,
+// or ../shared beside the repository, or an error when it is missing.
+func FindShared() (string, error) {
 	dir := os.Getenv("KYC_SHARED_DIR")
 	if dir == "" {
 		root, err := RepoRoot()
 		if err != nil {
-			tb.Fatal(err)
+			return "", err
 		}
 		dir = filepath.Join(root, "..", "shared")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "testdata", "cases.jsonl")); err != nil {
-		tb.Fatalf("testenv: the shared development set is missing (%v); set KYC_SHARED_DIR", err)
+		return "", fmt.Errorf("testenv: the shared development set is missing (%w); set KYC_SHARED_DIR", err)
+	}
+	return dir, nil
+}
+
+// SharedDir is FindShared for a test; it fails the test when the folder is
+// missing: tests that need it must not pass silently without it.
+func SharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := FindShared()
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return dir
 }
