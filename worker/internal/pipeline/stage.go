@@ -21,6 +21,28 @@ type Input struct {
 	// SaveCrop stores img as the crop called name of this image and
 	// returns its object key.
 	SaveCrop func(ctx context.Context, name string, img image.Image) (string, error)
+
+	// Findings of earlier stages for later ones.
+
+	// Faces are the faces found in Image, largest first.
+	Faces []DetectedFace
+	// MRZ is the machine-readable zone found in Image, or nil.
+	MRZ *MRZFinding
+}
+
+// DetectedFace is a face found in an image.
+type DetectedFace struct {
+	Rect       image.Rectangle
+	Descriptor []float32
+}
+
+// MRZFinding is a machine-readable zone found in an image.
+type MRZFinding struct {
+	// Band is the zone's box in the image's coordinates.
+	Band image.Rectangle
+	// DocKind is the document kind its document code names (passport,
+	// id_card, visa, ...), "" when unknown.
+	DocKind string
 }
 
 // Stage is one recognition step of an image. It fills in the record (type,
