@@ -75,6 +75,8 @@ func TestBadInputs(t *testing.T) {
 			code: 200, resultErr: kyc.ErrBadImage},
 		{name: "truncated jpeg", req: processReq{headers: bearer(tokenA), files: []file{{name: "half.jpg", data: truncated}}},
 			code: 200, resultErr: kyc.ErrBadImage},
+		{name: "neither document nor face", req: processReq{headers: bearer(tokenA), files: []file{{name: "gradient.jpg", data: good}}},
+			code: 200, resultErr: kyc.ErrNoDocuments},
 		{name: "under 300 px", req: processReq{headers: bearer(tokenA), files: []file{{name: "tiny.jpg", data: syntheticJPEG(t, 299, 200)}}},
 			code: 200, resultErr: kyc.ErrTooSmallImage},
 	}
@@ -110,7 +112,7 @@ func TestBadInputs(t *testing.T) {
 		t.Errorf("objects grew by %d for %d accepted images", after-before, kept)
 	}
 	// The service still serves.
-	a := svc.process(t, processReq{headers: bearer(tokenA), files: []file{{name: "ok.jpg", data: good}}})
+	a := svc.process(t, processReq{headers: bearer(tokenA), files: []file{{name: "ok.jpg", data: selfieJPEG(t)}}})
 	var r kyc.ProcessResponse
 	mustJSON(t, a.body, &r)
 	if a.code != http.StatusOK || r.Status != kyc.StatusSuccess {

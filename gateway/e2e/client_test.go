@@ -234,3 +234,9 @@ func objectCount(t testing.TB) int {
 	}
 	return len(keys)
 }
+
+// selfieJPEG is a real selfie of the development set (736x784, one face).
+func selfieJPEG(t testing.TB) []byte {
+	t.Helper()
+	return sharedImage(t, "doc_selfie_pairs/idenfy/TheresaMayFace.jpg")
+}

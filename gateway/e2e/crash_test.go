@@ -22,7 +22,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	defer s.stop()
 
 	a := s.process(t, processReq{headers: bearer(tokenA), fields: map[string]string{"mode": "async"},
-		files: []file{{name: "a.jpg", data: syntheticJPEG(t, 640, 480)}, {name: "b.jpg", data: syntheticJPEG(t, 480, 640)}}})
+		files: []file{{name: "a.jpg", data: selfieJPEG(t)}, {name: "b.jpg", data: selfieJPEG(t)}}})
 	if a.code != http.StatusOK {
 		t.Fatalf("process: %d %s", a.code, a.body)
 	}

@@ -97,7 +97,7 @@ func TestAsyncThenPoll(t *testing.T) {
 	start := time.Now()
 	a := svc.process(t, processReq{
 		fields: map[string]string{"mode": "async", "token": tokenA},
-		files:  []file{{name: "a.jpg", data: syntheticJPEG(t, 640, 480)}},
+		files:  []file{{name: "a.jpg", data: selfieJPEG(t)}},
 	})
 	elapsed := time.Since(start)
 	if a.code != http.StatusOK {
@@ -120,12 +120,12 @@ func TestAsyncThenPoll(t *testing.T) {
 
 func TestAddImagesToSession(t *testing.T) {
 	first := svc.process(t, processReq{headers: bearer(tokenA),
-		files: []file{{name: "a.jpg", data: syntheticJPEG(t, 400, 400)}}})
+		files: []file{{name: "a.jpg", data: selfieJPEG(t)}}})
 	var r1 kyc.ProcessResponse
 	mustJSON(t, first.body, &r1)
 	second := svc.process(t, processReq{headers: bearer(tokenA),
 		fields: map[string]string{"sessionId": r1.SessionID},
-		files:  []file{{name: "b.jpg", data: syntheticJPEG(t, 500, 400)}, {name: "c.jpg", data: syntheticJPEG(t, 600, 400)}}})
+		files:  []file{{name: "b.jpg", data: selfieJPEG(t)}, {name: "c.jpg", data: selfieJPEG(t)}}})
 	if second.code != http.StatusOK {
 		t.Fatalf("second request: %d %s", second.code, second.body)
 	}

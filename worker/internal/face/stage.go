@@ -23,9 +23,15 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, _ *sessions.Record)
 	if err != nil {
 		return err
 	}
-	in.Faces = in.Faces[:0]
-	for _, f := range faces {
-		in.Faces = append(in.Faces, pipeline.DetectedFace{Rect: f.Rect, Descriptor: f.Descriptor[:]})
-	}
+	in.Faces = Detected(faces)
 	return nil
+}
+
+// Detected converts faces to the pipeline's form, keeping their order.
+func Detected(faces []Face) []pipeline.DetectedFace {
+	out := make([]pipeline.DetectedFace, len(faces))
+	for i, f := range faces {
+		out[i] = pipeline.DetectedFace{Rect: f.Rect, Descriptor: f.Descriptor[:]}
+	}
+	return out
 }

@@ -1,0 +1,77 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/openkyc/kyc/pkg/kyc"
+)
+
+// results splits a session's results into image results and the faces result.
+func splitResults(r kyc.ProcessResponse) (images []kyc.Result, faces *kyc.Result) {
+	for i, res := range r.Results {
+		if res.Type == kyc.TypeFaces {
+			faces = &r.Results[i]
+			continue
+		}
+		images = append(images, res)
+	}
+	return images, faces
+}
+
+func TestDocumentAndSelfieMatch(t *testing.T) {
+	tests := []struct {
+		name         string
+		doc, selfie  string
+		wantDocName  string
+		wantMatching kyc.Status
+	}{
+		{name: "same person", doc: "doc_selfie_pairs/idenfy/TheresaMay.jpg", selfie: "doc_selfie_pairs/idenfy/TheresaMayFace.jpg",
+			wantDocName: "GBR — Passport", wantMatching: kyc.StatusSuccess},
+		{name: "same person, small selfie", doc: "doc_selfie_pairs/idenfy/BasanavicieneBirute.jpg", selfie: "doc_selfie_pairs/idenfy/BasanavicieneBiruteFace.jpg",
+			wantDocName: "LTU — Passport", wantMatching: kyc.StatusSuccess},
+		{name: "different person", doc: "doc_selfie_pairs/idenfy/BasanavicieneBirute.jpg", selfie: "doc_selfie_pairs/idenfy/TheresaMayFace.jpg",
+			wantDocName: "LTU — Passport", wantMatching: kyc.StatusFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := svc.process(t, processReq{headers: bearer(tokenA), fields: map[string]string{"mode": "sync"},
+				files: []file{{name: "doc.jpg", data: sharedImage(t, tt.doc)}, {name: "selfie.jpg", data: sharedImage(t, tt.selfie)}}})
+			if a.code != http.StatusOK {
+				t.Fatalf("process: %d %s", a.code, a.body)
+			}
+			var r kyc.ProcessResponse
+			mustJSON(t, a.body, &r)
+			images, faces := splitResults(r)
+			if len(images) != 2 {
+				t.Fatalf("%d image results", len(images))
+			}
+			doc, selfie := images[0], images[1]
+			if doc.Type != "passport" || !strings.HasPrefix(doc.DocName, tt.wantDocName) || doc.FaceDoc == "" {
+				t.Errorf("document result: type %q docName %q faceDoc %q", doc.Type, doc.DocName, doc.FaceDoc)
+			}
+			if doc.OCR == nil || len(doc.OCR.Fields) < 8 {
+				t.Errorf("document OCR: %+v", doc.OCR)
+			}
+			if selfie.Type != kyc.TypeSelfie || selfie.FaceSelfie == "" {
+				t.Errorf("selfie result: type %q faceSelfie %q", selfie.Type, selfie.FaceSelfie)
+			}
+			fetch(t, doc.FaceDoc)
+			fetch(t, selfie.FaceSelfie)
+			if faces == nil || len(faces.Checks) != 1 || faces.Checks[0].Caption != "Face matching" || len(faces.Checks[0].Items) != 1 {
+				t.Fatalf("faces result: %+v", faces)
+			}
+			item := faces.Checks[0].Items[0]
+			if item.Caption != "selfie & passport" || item.Status != tt.wantMatching || !strings.HasSuffix(item.Value, "%") || len(item.Images) != 2 {
+				t.Fatalf("face matching item: %+v", item)
+			}
+			if faces.Status != tt.wantMatching {
+				t.Errorf("faces result status %s, want %s", faces.Status, tt.wantMatching)
+			}
+			if tt.wantMatching == kyc.StatusFailed && r.Status != kyc.StatusFailed {
+				t.Errorf("session %s with a failed face match", r.Status)
+			}
+		})
+	}
+}

@@ -1,0 +1,144 @@
+package document
+
+import (
+	"context"
+	"errors"
+	"image"
+	"time"
+
+	"github.com/openkyc/kyc/pkg/kyc"
+	"github.com/openkyc/kyc/pkg/sessions"
+	"github.com/openkyc/kyc/worker/internal/face"
+	"github.com/openkyc/kyc/worker/internal/mrz"
+	"github.com/openkyc/kyc/worker/internal/mrzread"
+	"github.com/openkyc/kyc/worker/internal/pipeline"
+)
+
+// Check captions and items of a document result.
+const (
+	CheckCaption   = "document"
+	ItemMRZ        = "mrzCheckDigits"
+	ItemExpiry     = "notExpired"
+	faceCropMargin = 0.35
+)
+
+// Stage is the pipeline stage that reads the MRZ, classifies the image,
+// names the faces' roles and, for documents, fills the type, docName, OCR
+// fields and document checks. It runs after the face stage.
+type Stage struct {
+	reader    *mrzread.Reader
+	catalogue *Catalogue
+	now       func() time.Time
+}
+
+// NewStage returns the document stage; now is the clock (time.Now if nil).
+func NewStage(now func() time.Time) (*Stage, error) {
+	cat, err := LoadCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Stage{reader: mrzread.NewReader(), catalogue: cat, now: now}, nil
+}
+
+// Name implements pipeline.Stage.
+func (*Stage) Name() string { return "document" }
+
+// Run implements pipeline.Stage.
+func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Record) error {
+	read, err := s.reader.Read(ctx, in.Image)
+	if err != nil && !errors.Is(err, mrzread.ErrNotFound) {
+		return err
+	}
+	var band *image.Rectangle
+	kind := ""
+	if err == nil && read != nil {
+		band = &read.Band
+		kind = KindDocument
+		if read.MRZ != nil {
+			kind = Kind(read.MRZ.DocumentCode, read.MRZ.Format)
+		}
+		in.MRZ = &pipeline.MRZFinding{Band: read.Band, DocKind: kind}
+	}
+	d := Classify(in.Faces, band)
+	res := &rec.Result
+	crop := func(i int, name string) (string, []float32, error) {
+		f := in.Faces[i]
+		key, err := in.SaveCrop(ctx, name, face.Crop(in.Image, f.Rect, faceCropMargin))
+		return key, f.Descriptor, err
+	}
+	switch d.Class {
+	case ClassUnknown:
+		res.Type = kyc.TypeUnknown
+		res.Errors = append(res.Errors, kyc.ErrNoDocuments)
+		return nil
+	case ClassSelfie, ClassSelfieWithDocument:
+		res.Type = kyc.TypeSelfie
+		key, desc, err := crop(d.Person, "face-selfie")
+		if err != nil {
+			return err
+		}
+		res.FaceSelfie = key
+		person := sessions.Face{Role: sessions.RoleSelfie, Crop: key, Descriptor: desc}
+		if d.Class == ClassSelfieWithDocument {
+			res.WithDoc = kind
+			person.DocKind = kind
+		}
+		rec.Faces = append(rec.Faces, person)
+		if d.Portrait >= 0 {
+			key, desc, err := crop(d.Portrait, "face-doc")
+			if err != nil {
+				return err
+			}
+			res.FaceDoc = key
+			rec.Faces = append(rec.Faces, sessions.Face{Role: sessions.RoleHeldDocument, DocKind: kind, Crop: key, Descriptor: desc})
+		}
+		return nil
+	}
+
+	// A document.
+	res.Type = kind
+	if d.Portrait >= 0 {
+		key, desc, err := crop(d.Portrait, "face-doc")
+		if err != nil {
+			return err
+		}
+		res.FaceDoc = key
+		rec.Faces = append(rec.Faces, sessions.Face{Role: sessions.RoleDocument, DocKind: kind, Crop: key, Descriptor: desc})
+	}
+	if read.MRZ == nil {
+		res.Errors = append(res.Errors, kyc.ErrTextNotVisible)
+		res.OCR = &kyc.OCR{Status: kyc.StatusFailed, Fields: []kyc.Field{}}
+		return nil
+	}
+	now := s.now()
+	expiry, haveExpiry := ExpiryDate(read.MRZ, now)
+	res.DocName = s.catalogue.Name(read.MRZ.IssuingState, kind, expiry, haveExpiry)
+	res.Checks = append(res.Checks, documentChecks(read.MRZ, expiry, haveExpiry, now))
+	if in.Task.OCR {
+		res.OCR = &kyc.OCR{Status: kyc.StatusSuccess, Fields: Fields(read.MRZ, now)}
+	} else {
+		res.OCR = &kyc.OCR{Status: kyc.StatusIdle, Fields: []kyc.Field{}}
+	}
+	return nil
+}
+
+// documentChecks are the MRZ check digits and the expiry.
+func documentChecks(m *mrz.MRZ, expiry time.Time, haveExpiry bool, now time.Time) kyc.Check {
+	digits := kyc.CheckItem{Caption: ItemMRZ, Status: kyc.StatusSuccess, Value: "valid"}
+	if !m.Valid() {
+		digits.Status, digits.Value = kyc.StatusFailed, describeFailed(m)
+	}
+	exp := kyc.CheckItem{Caption: ItemExpiry, Status: kyc.StatusSuccess}
+	switch {
+	case !haveExpiry:
+		exp.Status, exp.Value = kyc.StatusFailed, "unreadable"
+	case expiry.Before(now):
+		exp.Status, exp.Value = kyc.StatusFailed, "expired "+expiry.Format("2006-01-02")
+	default:
+		exp.Value = expiry.Format("2006-01-02")
+	}
+	return kyc.Check{Caption: CheckCaption, Items: []kyc.CheckItem{digits, exp}}
+}
