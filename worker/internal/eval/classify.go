@@ -16,7 +16,7 @@ import (
 	"github.com/openkyc/kyc/worker/internal/face"
 	"github.com/openkyc/kyc/worker/internal/imaging"
 	"github.com/openkyc/kyc/worker/internal/mrzread"
-	)
+)
 
 // Classify evaluates the classify task with the service's own signals:
 // the faces of the face stage, the MRZ zone of the document stage and
