@@ -127,3 +127,43 @@ func (g *gray) integral() []float64 {
 	}
 	return s
 }
+
+// skewMap rotates an image about its centre onto a canvas that holds all of
+// it: a point (x, y) of the rotated image shows the source point src(x, y).
+type skewMap struct {
+	cos, sin   float64
+	cxIn, cyIn float64
+	cxOut      float64
+	cyOut      float64
+	w, h       int
+	// probe marks a trial angle, not one measured on the text rows.
+	probe bool
+}
+
+// newSkewMap returns the map that rotates g by angle radians so that a row
+// of slope tan(angle) becomes horizontal.
+func newSkewMap(g *gray, angle float64) *skewMap {
+	c, s := math.Cos(angle), math.Sin(angle)
+	w := int(math.Ceil(math.Abs(float64(g.w)*c) + math.Abs(float64(g.h)*s)))
+	h := int(math.Ceil(math.Abs(float64(g.w)*s) + math.Abs(float64(g.h)*c)))
+	return &skewMap{cos: c, sin: s, cxIn: float64(g.w) / 2, cyIn: float64(g.h) / 2,
+		cxOut: float64(w) / 2, cyOut: float64(h) / 2, w: w, h: h}
+}
+
+// src maps a point of the rotated image to the source image.
+func (m *skewMap) src(x, y float64) (float64, float64) {
+	dx, dy := x-m.cxOut, y-m.cyOut
+	return m.cxIn + m.cos*dx - m.sin*dy, m.cyIn + m.sin*dx + m.cos*dy
+}
+
+// apply renders the rotated image (bilinear, white outside the source).
+func (m *skewMap) apply(g *gray) *gray {
+	out := newGray(m.w, m.h)
+	for y := 0; y < m.h; y++ {
+		for x := 0; x < m.w; x++ {
+			sx, sy := m.src(float64(x)+0.5, float64(y)+0.5)
+			out.p[y*m.w+x] = g.at(sx, sy)
+		}
+	}
+	return out
+}

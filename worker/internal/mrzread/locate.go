@@ -315,7 +315,7 @@ func (l *textLine) fitLattice() {
 	}
 	sort.Float64s(ts)
 	p := l.pitch
-	c0 := ts[0]
+	c0 := latticePhase(ts, p)
 	for iter := 0; iter < 4; iter++ {
 		var sk, st, skk, skt, cnt float64
 		for _, t := range ts {
@@ -354,6 +354,33 @@ func (l *textLine) fitLattice() {
 	l.latticeOK = l.kmax > l.kmin
 }
 
+// latticePhase returns the first centre of ts on the lattice of pitch p
+// that most centres share, so that stray marks at a row's ends (border
+// marks, ink of neighbouring print) do not set the phase of the lattice.
+func latticePhase(ts []float64, p float64) float64 {
+	best, bestN := ts[0], -1
+	for _, a := range ts {
+		n := 0
+		for _, t := range ts {
+			d := (t - a) / p
+			if math.Abs(d-math.Round(d)) < 0.2 {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = a, n
+		}
+	}
+	// The first centre in phase with the best anchor.
+	for _, t := range ts {
+		d := (t - best) / p
+		if math.Abs(d-math.Round(d)) < 0.2 {
+			return t
+		}
+	}
+	return best
+}
+
 // mergeLines joins collinear pieces of the same text line.
 func mergeLines(lines []*textLine) []*textLine {
 	for {
@@ -367,7 +394,7 @@ func mergeLines(lines []*textLine) []*textLine {
 					continue
 				}
 				gap := b.left - a.right
-				if gap > 3*h || gap < -2*h {
+				if gap < -2*h || gap > 3*h && !(gap < 14*h && latticeAligned(a, b)) {
 					continue
 				}
 				if math.Abs(a.yAt(b.left)-b.yAt(b.left)) > 0.3*h || math.Abs(a.yAt(a.right)-b.yAt(a.right)) > 0.3*h {
@@ -384,6 +411,23 @@ func mergeLines(lines []*textLine) []*textLine {
 			return lines
 		}
 	}
+}
+
+// latticeAligned tells whether two pieces of a line share one character
+// lattice: same pitch and character centres of b falling on the cells of a,
+// as for the parts of a monospaced MRZ line split by a damaged stretch
+// (a stamp over touching fillers).
+func latticeAligned(a, b *textLine) bool {
+	if !a.latticeOK || !b.latticeOK || a.kmax-a.kmin < 5 || b.kmax-b.kmin < 5 {
+		return false
+	}
+	if math.Abs(a.lp-b.lp) > 0.05*a.lp || math.Abs(a.b-b.b) > 0.02 {
+		return false
+	}
+	// Centres are along-line coordinates t = x*sqrt(1+b*b) on each line.
+	na, nb := math.Sqrt(1+a.b*a.b), math.Sqrt(1+b.b*b.b)
+	k := (b.c0/nb - a.c0/na) * na / a.lp
+	return math.Abs(k-math.Round(k)) < 0.2
 }
 
 // zone is a candidate MRZ: 2 or 3 parallel lines of n characters.
@@ -465,4 +509,24 @@ func estimateCount(z []*textLine) int {
 		return 44
 	}
 	return 0
+}
+
+// dominantSkew returns the angle (radians) of the text rows when most of
+// the ink in rows runs at a clear slant (beyond about 5 degrees), weighted
+// by the components of each row.
+func dominantSkew(lines []*textLine) (float64, bool) {
+	var sum, wsum, all float64
+	for _, l := range lines {
+		n := float64(len(l.comps))
+		all += n
+		if math.Abs(l.b) < 0.09 {
+			continue
+		}
+		sum += n * math.Atan(l.b)
+		wsum += n
+	}
+	if wsum == 0 || wsum < 0.3*all {
+		return 0, false
+	}
+	return sum / wsum, true
 }

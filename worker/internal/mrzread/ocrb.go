@@ -261,35 +261,8 @@ func quickScore(region []float32, sx, sy int) float32 {
 func classifyWith(region []float32, sx, sy int, variants bool) cellScores {
 	ts := getTemplates()
 	rw := tw + 2*sx
-	rh := th + 2*sy
-	// Window statistics via integral images.
-	w1 := rw + 1
-	s1 := make([]float64, w1*(rh+1))
-	s2 := make([]float64, w1*(rh+1))
-	for y := 0; y < rh; y++ {
-		var a, b float64
-		for x := 0; x < rw; x++ {
-			v := float64(region[y*rw+x])
-			a += v
-			b += v * v
-			s1[(y+1)*w1+x+1] = s1[y*w1+x+1] + a
-			s2[(y+1)*w1+x+1] = s2[y*w1+x+1] + b
-		}
-	}
 	nOx, nOy := 2*sx+1, 2*sy+1
-	inv := make([]float32, nOx*nOy)
-	for oy := 0; oy < nOy; oy++ {
-		for ox := 0; ox < nOx; ox++ {
-			x0, y0, x1, y1 := ox, oy, ox+tw, oy+th
-			a := s1[y1*w1+x1] - s1[y0*w1+x1] - s1[y1*w1+x0] + s1[y0*w1+x0]
-			b := s2[y1*w1+x1] - s2[y0*w1+x1] - s2[y1*w1+x0] + s2[y0*w1+x0]
-			v := b - a*a/tsize
-			if v < 1e-6 {
-				v = 1e-6
-			}
-			inv[oy*nOx+ox] = float32(1 / math.Sqrt(v))
-		}
-	}
+	inv := windowInvNorms(region, sx, sy)
 	dot := func(t *template, ox, oy int) float32 {
 		var s float32
 		for y := 0; y < th; y++ {
@@ -329,4 +302,40 @@ func classifyWith(region []float32, sx, sy int, variants bool) cellScores {
 		cs.offY[c] = int8(by - sy)
 	}
 	return cs
+}
+
+// windowInvNorms returns, for every offset of a tw x th window in a region
+// sampled with margins sx, sy, the inverse norm of the zero-mean window.
+func windowInvNorms(region []float32, sx, sy int) []float32 {
+	rw := tw + 2*sx
+	rh := th + 2*sy
+	// Window statistics via integral images.
+	w1 := rw + 1
+	s1 := make([]float64, w1*(rh+1))
+	s2 := make([]float64, w1*(rh+1))
+	for y := 0; y < rh; y++ {
+		var a, b float64
+		for x := 0; x < rw; x++ {
+			v := float64(region[y*rw+x])
+			a += v
+			b += v * v
+			s1[(y+1)*w1+x+1] = s1[y*w1+x+1] + a
+			s2[(y+1)*w1+x+1] = s2[y*w1+x+1] + b
+		}
+	}
+	nOx, nOy := 2*sx+1, 2*sy+1
+	inv := make([]float32, nOx*nOy)
+	for oy := 0; oy < nOy; oy++ {
+		for ox := 0; ox < nOx; ox++ {
+			x0, y0, x1, y1 := ox, oy, ox+tw, oy+th
+			a := s1[y1*w1+x1] - s1[y0*w1+x1] - s1[y1*w1+x0] + s1[y0*w1+x0]
+			b := s2[y1*w1+x1] - s2[y0*w1+x1] - s2[y1*w1+x0] + s2[y0*w1+x0]
+			v := b - a*a/tsize
+			if v < 1e-6 {
+				v = 1e-6
+			}
+			inv[oy*nOx+ox] = float32(1 / math.Sqrt(v))
+		}
+	}
+	return inv
 }

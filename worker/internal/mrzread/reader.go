@@ -9,6 +9,13 @@
 // digits then resolve the ambiguous characters (O/0, I/1, B/8, S/5...): a
 // character is only changed when the template scores leave the choice open,
 // so a printed MRZ whose own check digits fail is reported as failing.
+//
+// Beyond the fitted lattice, every cell is re-centred on the smooth local
+// drift of its neighbours (curved pages, perspective); rows slanted too
+// much to chain are read again on the deskewed image; and the characters a
+// document prints for sure (check-digit-proven or classified with a clear
+// lead) serve as document-specific templates that settle its look-alikes
+// (see adapt.go).
 package mrzread
 
 import (
@@ -96,10 +103,16 @@ type view struct {
 	h0    int     // height of the scaled, unrotated image
 	minX  int
 	minY  int
+	// skew, when set, is the deskewing rotation that produced g from the
+	// (possibly 90-degree rotated) working image.
+	skew *skewMap
 }
 
 // toInput maps a working-image point to input-image coordinates.
 func (v *view) toInput(x, y float64) (float64, float64) {
+	if v.skew != nil {
+		x, y = v.skew.src(x, y)
+	}
 	if v.rot == 90 {
 		// rotated (x', y') = (h-1-y, x)
 		x, y = y, float64(v.h0)-x
@@ -116,6 +129,24 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (*Read, error) {
 	g := src.resize(w, h)
 	b := img.Bounds()
 	var best *candidate
+	good := func() bool { return best != nil && best.read.Valid() && best.quality > 0.8 }
+	try := func(v *view, zones []zone) {
+		for zi, z := range zones {
+			if zi >= 3 || good() {
+				break
+			}
+			for _, flip := range []bool{false, true} {
+				c := r.readZone(v, z, flip)
+				if c != nil && (best == nil || c.quality > best.quality) {
+					best = c
+				}
+				if good() {
+					break
+				}
+			}
+		}
+	}
+	var skewed []*view
 	for _, rot := range []int{0, 90} {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -125,32 +156,54 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (*Read, error) {
 			v.g = g.rot90()
 		}
 		lines := findLines(v.g)
-		zones := findZones(lines)
-		for zi, z := range zones {
-			if zi >= 3 {
-				break
-			}
-			for _, flip := range []bool{false, true} {
-				c := r.readZone(v, z, flip)
-				if c != nil && (best == nil || c.quality > best.quality) {
-					best = c
-				}
-				if best != nil && best.read.Valid() && best.quality > 0.8 {
-					break
-				}
-			}
-			if best != nil && best.read.Valid() && best.quality > 0.8 {
-				break
-			}
-		}
+		try(v, findZones(lines))
 		if best != nil && best.read.Valid() {
 			break
 		}
+		angles := []float64{}
+		if a, ok := dominantSkew(lines); ok {
+			angles = append(angles, a)
+		} else if best == nil {
+			// Rows too slanted to chain at all: probe both ways.
+			angles = append(angles, probeSkew, -probeSkew)
+		}
+		for _, a := range angles {
+			skewed = append(skewed, skewedView(v, a))
+		}
+	}
+	// Strongly skewed text (beyond what row chaining follows): read again
+	// on the image rotated by the dominant angle of its text rows.
+	for _, v := range skewed {
+		if best != nil && best.read.Valid() {
+			break
+		}
+		if v.skew.probe && best != nil {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		v.g = v.skew.apply(v.g)
+		try(v, findZones(findLines(v.g)))
 	}
 	if best == nil {
 		return nil, ErrNotFound
 	}
 	return best.read, nil
+}
+
+// probeSkew is the deskewing angle (radians, either way) tried when no
+// text row was found at all: rows slanted by about 15 to 30 degrees do not
+// chain, and the probe brings them within reach.
+const probeSkew = 20 * math.Pi / 180
+
+// skewedView returns v to be deskewed by angle a (the image is rotated
+// when the view is read).
+func skewedView(v *view, a float64) *view {
+	sv := *v
+	sv.skew = newSkewMap(v.g, a)
+	sv.skew.probe = a == probeSkew || a == -probeSkew
+	return &sv
 }
 
 type candidate struct {
@@ -165,10 +218,21 @@ type lineGeom struct {
 	ox, oy         float64
 	ux, uy, vx, vy float64
 	pitch, capH    float64
+	// dt and dd, when set, shift character i by dt[i] pitches along and
+	// dd[i] cap heights across the line (smooth local drift: curved
+	// paper, uneven printing).
+	dt, dd []float64
 }
 
 func (lg *lineGeom) center(i float64) (float64, float64) {
-	return lg.ox + i*lg.pitch*lg.ux, lg.oy + i*lg.pitch*lg.uy
+	t := i * lg.pitch
+	var d float64
+	if len(lg.dt) > 0 {
+		k := min(max(int(math.Round(i)), 0), len(lg.dt)-1)
+		t += lg.dt[k] * lg.pitch
+		d = lg.dd[k] * lg.capH
+	}
+	return lg.ox + t*lg.ux + d*lg.vx, lg.oy + t*lg.uy + d*lg.vy
 }
 
 // sample extracts the grid region around character i, sx and sy grid cells
@@ -363,7 +427,91 @@ func readLine(g *gray, lg lineGeom, n int) ([]cellScores, lineGeom) {
 	for i := 0; i < n; i++ {
 		cells[i] = classify(lg.sample(g, float64(i), s2x, s2y), s2x, s2y)
 	}
+	// Local re-centring: follow smooth drift of the characters away from
+	// the fitted lattice (curved pages, perspective) by moving every cell
+	// by the median offset of its neighbours, then classify again.
+	for iter := 0; iter < 2; iter++ {
+		dt, dd, ok := localDrift(cells, 3)
+		if !ok {
+			break
+		}
+		ng := lg
+		ng.dt = make([]float64, n)
+		ng.dd = make([]float64, n)
+		for i := 0; i < n; i++ {
+			if len(lg.dt) > 0 {
+				ng.dt[i], ng.dd[i] = lg.dt[i], lg.dd[i]
+			}
+			ng.dt[i] += dt[i]
+			ng.dd[i] += dd[i]
+		}
+		lg = ng
+		for i := 0; i < n; i++ {
+			cells[i] = classify(lg.sample(g, float64(i), s2x, s2y), s2x, s2y)
+		}
+	}
 	return cells, lg
+}
+
+// localDrift returns, per cell, the median offset (in pitches along and
+// cap heights across) of the confidently classified cells within w cells
+// of it, and whether any of them is large enough to be worth following
+// (more than 1.5 grid units).
+func localDrift(cells []cellScores, w int) (dt, dd []float64, ok bool) {
+	n := len(cells)
+	ox := make([]float64, n)
+	oy := make([]float64, n)
+	good := make([]bool, n)
+	for i := range cells {
+		b, s := cells[i].best()
+		ox[i] = float64(cells[i].offX[b])
+		oy[i] = float64(cells[i].offY[b])
+		good[i] = s >= 0.6
+	}
+	dt = make([]float64, n)
+	dd = make([]float64, n)
+	for i := 0; i < n; i++ {
+		var xs, ys []float64
+		for j := max(0, i-w); j <= min(n-1, i+w); j++ {
+			if good[j] {
+				xs = append(xs, ox[j])
+				ys = append(ys, oy[j])
+			}
+		}
+		if len(xs) < 3 {
+			continue
+		}
+		mx, my := medianOf(xs), medianOf(ys)
+		dt[i] = mx / tw
+		dd[i] = my / tcap
+		if math.Abs(mx) >= 1.5 || math.Abs(my) >= 1.5 {
+			ok = true
+		}
+	}
+	return dt, dd, ok
+}
+
+func medianOf(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// validChecks counts the check digits that hold in rd, -1 if unparsed.
+func validChecks(rd *Read) int {
+	if rd.MRZ == nil {
+		return -1
+	}
+	n := 0
+	for _, c := range rd.MRZ.Checks {
+		if c.Valid {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *Reader) readZone(v *view, z zone, flip bool) *candidate {
@@ -381,6 +529,13 @@ func (r *Reader) readZone(v *view, z zone, flip bool) *candidate {
 		cells[i], geoms[i] = readLine(v.g, geometry(v.g, l, z.n, flip), z.n)
 	}
 	read := r.decode(cells)
+	// Second opinion from the document's own glyphs: kept when it holds at
+	// least as many check digits.
+	if ac := adapt(v.g, geoms, cells, read.Lines, sureCells(read, cells)); ac != nil {
+		if ar := r.decode(ac); validChecks(ar) >= validChecks(read) {
+			read = ar
+		}
+	}
 	// Band rectangle from the corners of the sampled lines.
 	minX, minY := math.MaxFloat64, math.MaxFloat64
 	maxX, maxY := -math.MaxFloat64, -math.MaxFloat64
@@ -450,8 +605,15 @@ func (r *Reader) decode(cells [][]cellScores) *Read {
 	if err == nil {
 		layout := mrz.Layout(format)
 		tm := r.typeMargin()
+		numeric := numericCodeFields(format, raw, cells)
+		for p := range letterDateFields(layout, raw, cells) {
+			numeric[p] = true
+		}
 		for i := range out {
 			for j := range out[i] {
+				if numeric[[2]int{i, j}] {
+					continue
+				}
 				cl := mrz.Class(layout[i][j])
 				c := &cells[i][j]
 				b, bs := c.best()
@@ -484,6 +646,87 @@ func (r *Reader) decode(cells [][]cellScores) *Read {
 		rd.MRZ = m
 	}
 	return rd
+}
+
+// codeFields returns the positions of the three-letter state codes
+// (issuing state, nationality) of format f.
+func codeFields(f mrz.Format) [][2]int {
+	switch f {
+	case mrz.TD1:
+		return [][2]int{{0, 2}, {1, 15}}
+	case mrz.TD2, mrz.TD3, mrz.MRVA, mrz.MRVB:
+		return [][2]int{{0, 2}, {1, 10}}
+	}
+	return nil
+}
+
+// numericCodeFields returns the positions of state-code fields that read
+// clearly as digits: some issuers print numeric codes there (non-ICAO), so
+// their digits are kept rather than forced into look-alike letters. A code
+// is numeric only when all three characters classify as digits, each well
+// ahead of every letter; a doubtful O/0 keeps the letter rule.
+func numericCodeFields(f mrz.Format, raw [][]byte, cells [][]cellScores) map[[2]int]bool {
+	const minScore, minLead = 0.75, 0.04
+	res := map[[2]int]bool{}
+	for _, st := range codeFields(f) {
+		li, p0 := st[0], st[1]
+		if li >= len(raw) || p0+3 > len(raw[li]) {
+			continue
+		}
+		ok := true
+		for j := p0; j < p0+3 && ok; j++ {
+			c := &cells[li][j]
+			_, bs := c.best()
+			_, ls := c.bestIn(func(ch byte) bool { return ch >= 'A' && ch <= 'Z' })
+			ok = raw[li][j] >= '0' && raw[li][j] <= '9' && bs >= minScore && bs-ls >= minLead
+		}
+		if ok {
+			for j := p0; j < p0+3; j++ {
+				res[[2]int{li, j}] = true
+			}
+		}
+	}
+	return res
+}
+
+// letterDateFields returns the positions of date fields that clearly hold
+// text, not a misread date: at least half of their characters classify as
+// letters without a digit look-alike (C, R, N...). Such fields belong to a
+// non-ICAO layout (a national ID with a name where ICAO has the birth
+// date); forcing their O and I into 0 and 1 would only garble them.
+func letterDateFields(layout []string, raw [][]byte, cells [][]cellScores) map[[2]int]bool {
+	const minScore = 0.75
+	res := map[[2]int]bool{}
+	for li, l := range layout {
+		if li >= len(raw) {
+			break
+		}
+		for j := 0; j < len(l); {
+			if mrz.Class(l[j]) != mrz.ClassNumeric {
+				j++
+				continue
+			}
+			k := j
+			for k < len(l) && mrz.Class(l[k]) == mrz.ClassNumeric {
+				k++
+			}
+			letters := 0
+			for p := j; p < k && p < len(raw[li]); p++ {
+				c := raw[li][p]
+				_, s := cells[li][p].best()
+				if _, look := mrz.ToDigit[c]; c >= 'A' && c <= 'Z' && !look && s >= minScore {
+					letters++
+				}
+			}
+			if 2*letters >= k-j {
+				for p := j; p < k; p++ {
+					res[[2]int{li, p}] = true
+				}
+			}
+			j = k
+		}
+	}
+	return res
 }
 
 // resolveChecks makes failing check digits hold by taking, at one position
@@ -556,6 +799,11 @@ func (r *Reader) resolveChecks(out [][]byte, cells [][]cellScores) {
 			continue
 		}
 		if valid()[name] {
+			continue
+		}
+		if name == "composite" && !allHold(valid()) {
+			// The composite covers the other fields: with one of them
+			// failing it cannot point at the character to fix.
 			continue
 		}
 		type sub struct {
@@ -635,6 +883,16 @@ func (r *Reader) resolveChecks(out [][]byte, cells [][]cellScores) {
 		}
 		out[subs[0].p[0]][subs[0].p[1]] = subs[0].c
 	}
+}
+
+// allHold tells whether every check but the composite holds.
+func allHold(valid map[string]bool) bool {
+	for name, ok := range valid {
+		if name != "composite" && !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // checkPositions lists the positions covered by a non-composite check,
