@@ -235,8 +235,9 @@ func objectCount(t testing.TB) int {
 	return len(keys)
 }
 
-// selfieJPEG is a real selfie of the development set (736x784, one face).
+// selfieJPEG is a real photo of the development set (853x480, one face, no
+// editing software in its metadata).
 func selfieJPEG(t testing.TB) []byte {
 	t.Helper()
-	return sharedImage(t, "doc_selfie_pairs/idenfy/TheresaMayFace.jpg")
+	return sharedImage(t, "faces/face_recognition/obama/obama-480p.jpg")
 }

@@ -75,3 +75,45 @@ func TestDocumentAndSelfieMatch(t *testing.T) {
 		})
 	}
 }
+
+// fraudItem returns the status of a fraud check item of a result.
+func fraudItem(res kyc.Result, caption string) kyc.Status {
+	for _, c := range res.Checks {
+		if c.Caption != "fraud" {
+			continue
+		}
+		for _, it := range c.Items {
+			if it.Caption == caption {
+				return it.Status
+			}
+		}
+	}
+	return ""
+}
+
+func TestPrintedCopyIsSuspicious(t *testing.T) {
+	tests := []struct {
+		name, image string
+		printed     kyc.Status
+		session     kyc.Status
+	}{
+		{"grey printed copy", "document_fraud/dlc2021_gray_copies/alb_id/00.cg0001_000113.jpg", kyc.StatusFailed, kyc.StatusSuspicious},
+		{"genuine specimen", "mrz_documents/arg0s1080_mrz/passports/Japan.png", kyc.StatusSuccess, kyc.StatusSuccess},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := svc.process(t, processReq{headers: bearer(tokenA), files: []file{{name: "doc", data: sharedImage(t, tt.image)}}})
+			var r kyc.ProcessResponse
+			mustJSON(t, a.body, &r)
+			if a.code != http.StatusOK || len(r.Results) != 1 {
+				t.Fatalf("%d %s", a.code, a.body)
+			}
+			if got := fraudItem(r.Results[0], "isPrinted"); got != tt.printed {
+				t.Errorf("isPrinted %s, want %s", got, tt.printed)
+			}
+			if r.Status != tt.session {
+				t.Errorf("session %s, want %s: %s", r.Status, tt.session, a.body)
+			}
+		})
+	}
+}

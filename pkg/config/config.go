@@ -74,10 +74,18 @@ type Config struct {
 	Concurrency int
 	// TaskTimeout bounds one image task (KYC_TASK_TIMEOUT, at most 2m).
 	TaskTimeout time.Duration
+	// TaskCheckInterval is how often an idle worker polls the queue; it
+	// bounds the latency a task waits before it starts
+	// (KYC_TASK_CHECK_INTERVAL).
+	TaskCheckInterval time.Duration
 	// MaxRetry is how often a failed image task is retried (KYC_MAX_RETRY).
 	MaxRetry int
 	// ShutdownTimeout bounds a graceful shutdown (KYC_SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
+	// Stages are the recognition stages the worker runs, in order
+	// (KYC_STAGES, comma-separated; "none" for none, to measure the
+	// service's own overhead).
+	Stages []string
 	// ModelsDir holds the face models (KYC_MODELS_DIR).
 	ModelsDir string
 	// DebugStageDelay makes every image task wait this long before its
@@ -121,12 +129,14 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		Concurrency:         r.int("KYC_WORKER_CONCURRENCY", runtime.NumCPU()),
 		TaskTimeout:         r.dur("KYC_TASK_TIMEOUT", MaxTaskTimeout),
 		MaxRetry:            r.int("KYC_MAX_RETRY", 5),
+		TaskCheckInterval:   r.dur("KYC_TASK_CHECK_INTERVAL", 20*time.Millisecond),
 		ShutdownTimeout:     r.dur("KYC_SHUTDOWN_TIMEOUT", 30*time.Second),
 		ModelsDir:           r.str("KYC_MODELS_DIR", "models"),
 		DebugStageDelay:     r.dur("KYC_DEBUG_STAGE_DELAY", 0),
 		LogLevel:            r.str("KYC_LOG_LEVEL", "info"),
 	}
 	c.Tokens = parseTokens(r.str("KYC_TOKENS", ""))
+	c.Stages = parseList(r.str("KYC_STAGES", "faces,document,fraud"))
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -146,6 +156,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: KYC_WORKER_CONCURRENCY must be positive, got %d", c.Concurrency)
 	case c.Retention < time.Minute:
 		return fmt.Errorf("config: KYC_RETENTION must be at least 1m, got %v", c.Retention)
+	case c.TaskCheckInterval <= 0:
+		return fmt.Errorf("config: KYC_TASK_CHECK_INTERVAL must be positive")
 	case c.MaxRetry < 0:
 		return fmt.Errorf("config: KYC_MAX_RETRY must not be negative")
 	}
@@ -176,6 +188,16 @@ func parseTokens(s string) map[string]string {
 			acct = "default"
 		}
 		out[strings.TrimSpace(tok)] = strings.TrimSpace(acct)
+	}
+	return out
+}
+
+func parseList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" && item != "none" {
+			out = append(out, item)
+		}
 	}
 	return out
 }

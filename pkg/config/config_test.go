@@ -20,6 +20,10 @@ func TestLoadFrom(t *testing.T) {
 			all := c.AllTokens()
 			return all["a"] == "acme" && all["b"] == "default" && all["d"] == "dev" && len(all) == 3
 		}},
+		{name: "stages", env: map[string]string{"KYC_STAGES": " faces , document,"}, check: func(c Config) bool {
+			return len(c.Stages) == 2 && c.Stages[0] == "faces" && c.Stages[1] == "document"
+		}},
+		{name: "no stages", env: map[string]string{"KYC_STAGES": "none"}, check: func(c Config) bool { return len(c.Stages) == 0 }},
 		{name: "bad duration", env: map[string]string{"KYC_SYNC_TIMEOUT": "soon"}, wantErr: "KYC_SYNC_TIMEOUT"},
 		{name: "bad int", env: map[string]string{"KYC_MAX_IMAGES": "x"}, wantErr: "KYC_MAX_IMAGES"},
 		{name: "task timeout over 2m", env: map[string]string{"KYC_TASK_TIMEOUT": "3m"}, wantErr: "KYC_TASK_TIMEOUT"},

@@ -77,11 +77,14 @@ func run() error {
 	}, pipeline.Options{MaxFileBytes: cfg.MaxFileBytes, MaxPixels: cfg.MaxPixels})
 
 	srv := asynq.NewServer(queue.RedisOpt(cfg.RedisOptions()), asynq.Config{
-		Concurrency:     cfg.Concurrency,
-		Queues:          map[string]int{queue.Name: 1},
-		RetryDelayFunc:  queue.RetryDelay,
-		ShutdownTimeout: cfg.ShutdownTimeout,
-		Logger:          asynqLogger{log: log.With("component", "asynq")},
+		Concurrency:    cfg.Concurrency,
+		Queues:         map[string]int{queue.Name: 1},
+		RetryDelayFunc: queue.RetryDelay,
+		// Asynq polls an empty queue; the default second would be added
+		// to every sync request.
+		TaskCheckInterval: cfg.TaskCheckInterval,
+		ShutdownTimeout:   cfg.ShutdownTimeout,
+		Logger:            asynqLogger{log: log.With("component", "asynq")},
 	})
 	mux := asynq.NewServeMux()
 	mux.Handle(queue.TypeImage, proc)

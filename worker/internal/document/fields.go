@@ -93,17 +93,12 @@ func parseDate(yymmdd string, now time.Time, expiry bool) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	yy, mm, dd := n/10000, n/100%100, n%100
-	year := 2000 + yy
-	if expiry {
-		if year > now.Year()+50 {
-			year -= 100
-		}
-	} else if year > now.Year() {
-		year -= 100
-	}
-	t := time.Date(year, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
+	t := time.Date(2000+yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
 	if t.Month() != time.Month(mm) || t.Day() != dd || mm == 0 {
 		return time.Time{}, false
+	}
+	if (expiry && t.After(now.AddDate(50, 0, 0))) || (!expiry && t.After(now)) {
+		t = t.AddDate(-100, 0, 0)
 	}
 	return t, true
 }

@@ -18,7 +18,7 @@ import (
 const (
 	CheckCaption   = "document"
 	ItemMRZ        = "mrzCheckDigits"
-	ItemExpiry     = "notExpired"
+	ItemExpiry     = "expiry"
 	faceCropMargin = 0.35
 )
 
@@ -125,7 +125,11 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 	return nil
 }
 
-// documentChecks are the MRZ check digits and the expiry.
+// documentChecks are the MRZ check digits and the expiry. MRZ check digits
+// that fail are a sign of forgery or misprint and fail the item, which
+// makes the result suspicious; an expired document is a business rule, not
+// a sign of fraud: its item reads "expired" and leaves the result's status
+// to the other checks.
 func documentChecks(m *mrz.MRZ, expiry time.Time, haveExpiry bool, now time.Time) kyc.Check {
 	digits := kyc.CheckItem{Caption: ItemMRZ, Status: kyc.StatusSuccess, Value: "valid"}
 	if !m.Valid() {
@@ -136,7 +140,7 @@ func documentChecks(m *mrz.MRZ, expiry time.Time, haveExpiry bool, now time.Time
 	case !haveExpiry:
 		exp.Status, exp.Value = kyc.StatusFailed, "unreadable"
 	case expiry.Before(now):
-		exp.Status, exp.Value = kyc.StatusFailed, "expired "+expiry.Format("2006-01-02")
+		exp.Status, exp.Value = kyc.StatusExpired, expiry.Format("2006-01-02")
 	default:
 		exp.Value = expiry.Format("2006-01-02")
 	}

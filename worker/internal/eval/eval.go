@@ -100,7 +100,7 @@ type Evaluator interface {
 
 // Evaluators lists the known evaluators, in report order.
 func Evaluators() []Evaluator {
-	return []Evaluator{FacePair{}, DocSelfie{}, MRZ{}, Classify{}}
+	return []Evaluator{FacePair{}, DocSelfie{}, MRZ{}, Classify{}, Fraud{}, Liveness{}}
 }
 
 // Report is the JSON report of EVALUATION.md. Sections of tasks without

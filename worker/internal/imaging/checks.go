@@ -15,13 +15,17 @@ const (
 	// a colour cast and sensor noise well above it; converted greyscale
 	// images sit at zero.
 	grayChroma = 2.0
-	// darkLuma is the mean luma (0..255) under which an image is too dark.
-	darkLuma = 40.0
+	// darkLuma is the 95th percentile of luma (0..255) under which an
+	// image is too dark: a percentile rather than the mean, so that black
+	// borders or a dark background around a lit face do not count.
+	darkLuma = 80
 )
 
 // Stats are the measurements the general checks decide on.
 type Stats struct {
 	MeanLuma, MeanChroma float64
+	// P95Luma is the 95th percentile of luma.
+	P95Luma int
 }
 
 // Measure samples img on a grid of about 256x256 points.
@@ -30,10 +34,13 @@ func Measure(img image.Image) Stats {
 	step := max(1, max(b.Dx(), b.Dy())/256)
 	var luma, chroma float64
 	var n int
+	var hist [256]int
 	for y := b.Min.Y; y < b.Max.Y; y += step {
 		for x := b.Min.X; x < b.Max.X; x += step {
 			r, g, bl := rgb(img.At(x, y))
-			luma += 0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)
+			y := 0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)
+			luma += y
+			hist[min(255, int(y+0.5))]++
 			chroma += float64(max(r, g, bl) - min(r, g, bl))
 			n++
 		}
@@ -41,7 +48,15 @@ func Measure(img image.Image) Stats {
 	if n == 0 {
 		return Stats{}
 	}
-	return Stats{MeanLuma: luma / float64(n), MeanChroma: chroma / float64(n)}
+	st := Stats{MeanLuma: luma / float64(n), MeanChroma: chroma / float64(n)}
+	for v, below := 0, 0; v < 256; v++ {
+		below += hist[v]
+		if below >= (95*n+99)/100 {
+			st.P95Luma = v
+			break
+		}
+	}
+	return st
 }
 
 // GeneralErrors returns the API's general errors for a decoded image, and
@@ -55,7 +70,7 @@ func GeneralErrors(img image.Image) (errs []string, recognisable bool) {
 	if st.MeanChroma < grayChroma {
 		errs = append(errs, kyc.ErrBlackAndWhite)
 	}
-	if st.MeanLuma < darkLuma {
+	if st.P95Luma < darkLuma {
 		errs = append(errs, kyc.ErrLowLight)
 	}
 	return errs, true

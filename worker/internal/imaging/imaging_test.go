@@ -82,6 +82,7 @@ func TestGeneralErrors(t *testing.T) {
 		{"grey", image.NewGray(image.Rect(0, 0, 400, 400)), []string{kyc.ErrBlackAndWhite, kyc.ErrLowLight}, true},
 		{"grey bright", fill(400, 300, color.NRGBA{200, 200, 200, 255}), []string{kyc.ErrBlackAndWhite}, true},
 		{"dark", fill(400, 300, color.NRGBA{30, 20, 10, 255}), []string{kyc.ErrLowLight}, true},
+		{"lit subject in black borders", letterbox(), nil, true},
 	}
 	for _, tt := range tests {
 		errs, ok := GeneralErrors(tt.img)
@@ -126,4 +127,23 @@ func TestDecode(t *testing.T) {
 			t.Errorf("%s: format %q bounds %v", tt.name, format, img.Bounds())
 		}
 	}
+}
+
+// letterbox is a bright colourful picture (a fifth of the frame) between
+// wide black borders: dark on average, but not a low-light photo.
+func letterbox() image.Image {
+	img := image.NewNRGBA(image.Rect(0, 0, 800, 450))
+	for y := range 450 {
+		for x := 320; x < 480; x++ {
+			img.Set(x, y, color.NRGBA{220, 180, 150, 255})
+		}
+	}
+	for y := range 450 {
+		for x := range 800 {
+			if x < 320 || x >= 480 {
+				img.Set(x, y, color.NRGBA{0, 0, 0, 255})
+			}
+		}
+	}
+	return img
 }

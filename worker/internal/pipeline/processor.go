@@ -138,7 +138,7 @@ func (p *Processor) process(ctx context.Context, pl queue.ImagePayload, log *slo
 	if err != nil {
 		log.InfoContext(ctx, "bad image", "err", err)
 		rec.Result.Errors = append(rec.Result.Errors, kyc.ErrBadImage)
-	} else if err := p.recognise(ctx, pl, img, &rec); err != nil {
+	} else if err := p.recognise(ctx, pl, img, data, &rec); err != nil {
 		return err
 	}
 
@@ -151,7 +151,7 @@ func (p *Processor) process(ctx context.Context, pl queue.ImagePayload, log *slo
 }
 
 // recognise runs the general checks and, where the image allows, the stages.
-func (p *Processor) recognise(ctx context.Context, pl queue.ImagePayload, img image.Image, rec *sessions.Record) error {
+func (p *Processor) recognise(ctx context.Context, pl queue.ImagePayload, img image.Image, original []byte, rec *sessions.Record) error {
 	t0 := time.Now()
 	errs, ok := imaging.GeneralErrors(img)
 	rec.Result.Errors = append(rec.Result.Errors, errs...)
@@ -171,7 +171,7 @@ func (p *Processor) recognise(ctx context.Context, pl queue.ImagePayload, img im
 	if !found {
 		sch, _ = p.schemas.Get(schema.DefaultID)
 	}
-	in := &Input{Task: pl, Image: img, Schema: sch, SaveCrop: func(ctx context.Context, name string, crop image.Image) (string, error) {
+	in := &Input{Task: pl, Image: img, Original: original, Schema: sch, SaveCrop: func(ctx context.Context, name string, crop image.Image) (string, error) {
 		b, err := imaging.EncodeJPEG(crop, 92)
 		if err != nil {
 			return "", err

@@ -16,8 +16,10 @@ import (
 type Input struct {
 	Task queue.ImagePayload
 	// Image is the upload decoded and turned upright.
-	Image  image.Image
-	Schema schema.Schema
+	Image image.Image
+	// Original is the upload's bytes as received (metadata, JPEG tables).
+	Original []byte
+	Schema   schema.Schema
 	// SaveCrop stores img as the crop called name of this image and
 	// returns its object key.
 	SaveCrop func(ctx context.Context, name string, img image.Image) (string, error)
