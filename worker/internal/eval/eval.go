@@ -29,6 +29,7 @@ import (
 	_ "golang.org/x/image/webp" //
 
 	"github.com/openkyc/kyc/worker/internal/face"
+	"github.com/openkyc/kyc/worker/internal/mrzread"
 )
 
 // Case is one line of cases.jsonl. The fields common to several tasks are
@@ -135,15 +136,8 @@ type DocSelfieReport struct {
 	AccuracyAtThreshold float64 `json:"accuracy_at_threshold"`
 }
 
-// MRZReport is the mrz section.
-type MRZReport struct {
-	Cases              int     `json:"cases"`
-	Failures           int     `json:"failures"`
-	ExactRate          float64 `json:"exact_rate"`
-	FieldAccuracy      float64 `json:"field_accuracy"`
-	InvalidFlaggedRate float64 `json:"invalid_flagged_rate"`
-	MedianMS           float64 `json:"median_ms"`
-}
+// MRZReport is the mrz section, as mrzread.Evaluate measures it.
+type MRZReport = mrzread.MRZReport
 
 // ClassifyReport is the classify section. Confusion counts expected → got.
 type ClassifyReport struct {

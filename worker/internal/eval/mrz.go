@@ -35,8 +35,7 @@ func (MRZ) Evaluate(ctx context.Context, env *Env, cases []Case, rep *Report, ou
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	rep.MRZ = &MRZReport{Cases: r.Cases, Failures: r.Failures, ExactRate: r.ExactRate,
-		FieldAccuracy: r.FieldAccuracy, InvalidFlaggedRate: r.InvalidFlaggedRate, MedianMS: r.MedianMS}
+	rep.MRZ = &r
 	fmt.Fprintf(out, "\n== mrz: %d documents\n", r.Cases)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "documents read exactly\t%.1f%%\n", 100*r.ExactRate)
