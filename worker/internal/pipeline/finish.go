@@ -41,6 +41,9 @@ func (p *Processor) finish(ctx context.Context, id string) error {
 		if faces, err = p.finisher.Finish(ctx, sess, sch); err != nil {
 			return fmt.Errorf("finish %s: %w", id, err)
 		}
+		if faces != nil {
+			faces.Result.Spent = kyc.SecondsOf(time.Since(t0))
+		}
 	}
 	statuses := make([]kyc.Status, 0, len(images)+1)
 	var errs []string
