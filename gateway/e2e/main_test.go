@@ -36,7 +36,12 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	if svc, err = startStack(bins); err != nil {
+	accountsFile, err := writeAccounts(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	if svc, err = startStack(bins, "KYC_ACCOUNTS_FILE="+accountsFile); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: start:", err)
 		return 1
 	}

@@ -51,6 +51,29 @@ type Config struct {
 	// SchemasFile names a JSON file of schemas; empty means the built-in
 	// default schema only (KYC_SCHEMAS_FILE).
 	SchemasFile string
+	// AccountsFile names a JSON array of accounts and their owners
+	// ({"id","owner","password"}) created or updated at start
+	// (KYC_ACCOUNTS_FILE).
+	AccountsFile string
+
+	// JWTIssuer is the iss of the service's JWTs (KYC_JWT_ISSUER).
+	JWTIssuer string
+	// JWTKeyRotation is how long one signing key signs before the next one
+	// takes over (KYC_JWT_KEY_ROTATION).
+	JWTKeyRotation time.Duration
+	// TempTokenTTL is the default lifetime of a temporary token
+	// (KYC_TEMP_TOKEN_TTL); a request may ask for less, or up to
+	// MaxTempTokenTTL.
+	TempTokenTTL time.Duration
+	// RateLimit is how many requests one token may make per RateWindow; 0
+	// disables the limit (KYC_RATE_LIMIT, KYC_RATE_WINDOW).
+	RateLimit  int
+	RateWindow time.Duration
+	// CallbackMaxRetry is how often a failed callback delivery is retried
+	// (KYC_CALLBACK_MAX_RETRY); CallbackTimeout bounds one attempt
+	// (KYC_CALLBACK_TIMEOUT).
+	CallbackMaxRetry int
+	CallbackTimeout  time.Duration
 
 	// Retention is how long sessions and their images are kept (KYC_RETENTION).
 	Retention time.Duration
@@ -98,6 +121,9 @@ type Config struct {
 // MaxTaskTimeout is the longest an image task may run.
 const MaxTaskTimeout = 2 * time.Minute
 
+// MaxTempTokenTTL is the longest a temporary token may live.
+const MaxTempTokenTTL = time.Hour
+
 // Load reads the configuration from the process environment.
 func Load() (Config, error) { return LoadFrom(os.Getenv) }
 
@@ -119,6 +145,14 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		MetricsAddr:         r.str("KYC_WORKER_METRICS_ADDR", "127.0.0.1:9091"),
 		DevToken:            r.str("KYC_DEV_TOKEN", ""),
 		SchemasFile:         r.str("KYC_SCHEMAS_FILE", ""),
+		AccountsFile:        r.str("KYC_ACCOUNTS_FILE", ""),
+		JWTIssuer:           r.str("KYC_JWT_ISSUER", "openkyc"),
+		JWTKeyRotation:      r.dur("KYC_JWT_KEY_ROTATION", 24*time.Hour),
+		TempTokenTTL:        r.dur("KYC_TEMP_TOKEN_TTL", 15*time.Minute),
+		RateLimit:           r.int("KYC_RATE_LIMIT", 600),
+		RateWindow:          r.dur("KYC_RATE_WINDOW", time.Minute),
+		CallbackMaxRetry:    r.int("KYC_CALLBACK_MAX_RETRY", 8),
+		CallbackTimeout:     r.dur("KYC_CALLBACK_TIMEOUT", 10*time.Second),
 		Retention:           r.dur("KYC_RETENTION", 24*time.Hour),
 		URLExpiry:           r.dur("KYC_URL_EXPIRY", time.Hour),
 		SyncTimeout:         r.dur("KYC_SYNC_TIMEOUT", 60*time.Second),
@@ -160,6 +194,14 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: KYC_TASK_CHECK_INTERVAL must be positive")
 	case c.MaxRetry < 0:
 		return fmt.Errorf("config: KYC_MAX_RETRY must not be negative")
+	case c.TempTokenTTL <= 0 || c.TempTokenTTL > MaxTempTokenTTL:
+		return fmt.Errorf("config: KYC_TEMP_TOKEN_TTL must be in (0, %v]", MaxTempTokenTTL)
+	case c.JWTKeyRotation < time.Minute:
+		return fmt.Errorf("config: KYC_JWT_KEY_ROTATION must be at least 1m")
+	case c.RateLimit < 0 || c.RateWindow <= 0:
+		return fmt.Errorf("config: KYC_RATE_LIMIT must not be negative and KYC_RATE_WINDOW positive")
+	case c.CallbackMaxRetry < 0 || c.CallbackTimeout <= 0:
+		return fmt.Errorf("config: KYC_CALLBACK_MAX_RETRY must not be negative and KYC_CALLBACK_TIMEOUT positive")
 	}
 	return nil
 }

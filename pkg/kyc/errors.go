@@ -15,6 +15,9 @@ const (
 	MsgUnavailable      = "service unavailable"
 	MsgMethodNotAllowed = "method not allowed"
 	MsgRouteNotFound    = "no such route"
+	MsgTooManyRequests  = "too many requests"
+	MsgCaptchaRequired  = "captcha required"
+	MsgCaptchaInvalid   = "invalid captcha"
 )
 
 // Error strings that appear inside results and sessions, prefixed by area.
@@ -28,6 +31,9 @@ const (
 	ErrAgeMismatch     = "[general] age requirement mismatch"
 	ErrTextNotVisible  = "[document] text fields not visible"
 	ErrSystemException = "[system] exception"
+	// ErrStepsNotSatisfied is followed by the missing steps, comma-separated:
+	// "[general] schema steps not satisfied: selfie".
+	ErrStepsNotSatisfied = "[general] schema steps not satisfied"
 )
 
 // ErrorBody is the body of every error answer.

@@ -132,6 +132,29 @@ type SessionStatus struct {
 	SecondsToLive int64     `json:"secondsToLive"`
 	ResponseTime  Seconds   `json:"responseTime"`
 	Results       []Result  `json:"results"`
+	// Callbacks are the deliveries of the schema's callback so far; absent
+	// when the schema has none.
+	Callbacks []CallbackAttempt `json:"callbacks,omitempty"`
+}
+
+// CallbackAttempt is one delivery attempt of a session's callback.
+type CallbackAttempt struct {
+	At      Timestamp `json:"at"`
+	Attempt int       `json:"attempt"`
+	// Code is the HTTP status answered, 0 when none was.
+	Code  int    `json:"code"`
+	Error string `json:"error,omitempty"`
+}
+
+// SessionSummary is one session of a /v1/kyc/sessions/filter page.
+type SessionSummary struct {
+	SessionID string    `json:"sessionId"`
+	Status    Status    `json:"status"`
+	SchemaID  string    `json:"schemaId"`
+	ClientID  string    `json:"clientId"`
+	ClientKey string    `json:"clientKey"`
+	CreatedAt Timestamp `json:"createdAt"`
+	Errors    []string  `json:"errors"`
 }
 
 // MapImages replaces every image reference of r (image, imageFull, face

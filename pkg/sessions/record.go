@@ -26,8 +26,16 @@ type Session struct {
 	// Images counts the images ever added; Pending those not yet done.
 	Images  int
 	Pending int
-	// TTL is how long the session remains stored.
+	// TTL is how long the session remains stored. Set before Create, it is
+	// the session's retention (the store's when zero).
 	TTL time.Duration
+	// Async is set when the request that created the session was async;
+	// such a session's schema callback is called when it finishes.
+	Async bool
+	// Addr is the client address of the request that created the session.
+	Addr string
+	// Callbacks are the delivery attempts of the schema's callback.
+	Callbacks []kyc.CallbackAttempt
 	// Records are the per-image results in upload order, then the
 	// session-level ones (the "faces" result).
 	Records []Record
@@ -99,4 +107,13 @@ func (s *Session) Results() []kyc.Result {
 		out = append(out, r.Result)
 	}
 	return out
+}
+
+// FailureSubject is who a failed session counts against for the schema's
+// limit of failed attempts: its clientKey, or its address without one.
+func (s *Session) FailureSubject() string {
+	if s.ClientKey != "" {
+		return "client:" + s.ClientKey
+	}
+	return "addr:" + s.Addr
 }

@@ -45,6 +45,12 @@ func New(rdb *redis.Client, ttl time.Duration, now func() time.Time) *Store {
 func metaKey(id string) string    { return "kyc:session:{" + id + "}" }
 func pendingKey(id string) string { return "kyc:session:{" + id + "}:pending" }
 func resultsKey(id string) string { return "kyc:session:{" + id + "}:results" }
+func callbacksKey(id string) string {
+	return "kyc:session:{" + id + "}:callbacks"
+}
+
+// indexKey is the sorted set of an account's sessions by createdAt.
+func indexKey(account string) string { return "kyc:account-sessions:{" + account + "}" }
 
 // channel is where the finishing step announces a finished session.
 func channel(id string) string { return "kyc:session:{" + id + "}:done" }
@@ -52,13 +58,22 @@ func channel(id string) string { return "kyc:session:{" + id + "}:done" }
 func clientKey(account, key string) string { return "kyc:client:" + account + ":" + key }
 
 // Create stores a new session with no images. The caller sets ID, Account,
-// SchemaID and the client fields; CreatedAt is set here.
+// SchemaID, the client fields, Async, Addr and optionally TTL (at most the
+// store's); CreatedAt is set here. The session joins its account's index,
+// which Filter reads.
 func (s *Store) Create(ctx context.Context, sess *Session) error {
 	sess.CreatedAt = s.now()
 	sess.Status = kyc.StatusIdle
+	if sess.TTL <= 0 || sess.TTL > s.ttl {
+		sess.TTL = s.ttl
+	}
 	isNew := "0"
 	if sess.IsClientNew {
 		isNew = "1"
+	}
+	async := "0"
+	if sess.Async {
+		async = "1"
 	}
 	pipe := s.rdb.TxPipeline()
 	pipe.HSet(ctx, metaKey(sess.ID),
@@ -70,10 +85,24 @@ func (s *Store) Create(ctx context.Context, sess *Session) error {
 		"status", string(sess.Status),
 		"createdAt", sess.CreatedAt.UnixMilli(),
 		"images", 0,
+		"async", async,
+		"addr", sess.Addr,
+		"ttl", sess.TTL.Milliseconds(),
 	)
-	pipe.PExpire(ctx, metaKey(sess.ID), s.ttl)
+	pipe.PExpire(ctx, metaKey(sess.ID), sess.TTL)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("sessions: create %s: %w", sess.ID, err)
+	}
+	// The index lives in the account's slot, not the session's, so it is
+	// written after the session; Filter skips entries whose session is gone
+	// and entries older than the longest retention are dropped here.
+	ms := sess.CreatedAt.UnixMilli()
+	ipipe := s.rdb.Pipeline()
+	ipipe.ZAdd(ctx, indexKey(sess.Account), redis.Z{Score: float64(ms), Member: sess.ID})
+	ipipe.ZRemRangeByScore(ctx, indexKey(sess.Account), "-inf", "("+strconv.FormatInt(ms-s.ttl.Milliseconds(), 10))
+	ipipe.PExpire(ctx, indexKey(sess.Account), s.ttl)
+	if _, err := ipipe.Exec(ctx); err != nil {
+		return fmt.Errorf("sessions: index %s: %w", sess.ID, err)
 	}
 	return nil
 }
@@ -84,7 +113,9 @@ local n = #ARGV - 2
 local first = redis.call('HINCRBY', KEYS[1], 'images', n) - n
 for i = 3, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
 redis.call('HSET', KEYS[1], 'status', 'processing', 'updatedAt', ARGV[2])
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+local ttl = tonumber(redis.call('HGET', KEYS[1], 'ttl') or '0') or 0
+if ttl <= 0 then ttl = ARGV[1] end
+for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
 return first
 `)
 
@@ -97,7 +128,7 @@ func (s *Store) AddImages(ctx context.Context, id string, imageIDs []string) (in
 	for _, im := range imageIDs {
 		args = append(args, im)
 	}
-	first, err := addImagesScript.Run(ctx, s.rdb, []string{metaKey(id), pendingKey(id), resultsKey(id)}, args...).Int()
+	first, err := addImagesScript.Run(ctx, s.rdb, []string{metaKey(id), pendingKey(id), resultsKey(id), callbacksKey(id)}, args...).Int()
 	if err != nil {
 		return 0, fmt.Errorf("sessions: add images to %s: %w", id, err)
 	}
@@ -187,6 +218,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Session, error) {
 	results := pipe.HGetAll(ctx, resultsKey(id))
 	pending := pipe.SCard(ctx, pendingKey(id))
 	ttl := pipe.PTTL(ctx, metaKey(id))
+	callbacks := pipe.LRange(ctx, callbacksKey(id), 0, -1)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("sessions: get %s: %w", id, err)
 	}
@@ -194,25 +226,18 @@ func (s *Store) Get(ctx context.Context, id string) (*Session, error) {
 	if len(m) == 0 {
 		return nil, fmt.Errorf("sessions: get %s: %w", id, ErrNotFound)
 	}
-	sess := &Session{
-		ID:          id,
-		Account:     m["account"],
-		SchemaID:    m["schemaId"],
-		ClientID:    m["clientId"],
-		ClientKey:   m["clientKey"],
-		IsClientNew: m["isClientNew"] == "1",
-		Status:      kyc.Status(m["status"]),
-		CreatedAt:   msTime(m["createdAt"]),
-		UpdatedAt:   msTime(m["updatedAt"]),
-		FinishedAt:  msTime(m["finishedAt"]),
-		Pending:     int(pending.Val()),
-		TTL:         ttl.Val(),
-		Errors:      []string{},
-	}
-	sess.Images, _ = strconv.Atoi(m["images"])
+	sess := sessionOf(id, m)
+	sess.Pending = int(pending.Val())
+	sess.TTL = ttl.Val()
 	if e := m["errors"]; e != "" {
 		if err := json.Unmarshal([]byte(e), &sess.Errors); err != nil {
 			return nil, fmt.Errorf("sessions: decode errors of %s: %w", id, err)
+		}
+	}
+	for _, v := range callbacks.Val() {
+		var a kyc.CallbackAttempt
+		if err := json.Unmarshal([]byte(v), &a); err == nil {
+			sess.Callbacks = append(sess.Callbacks, a)
 		}
 	}
 	var faces *Record

@@ -11,10 +11,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/openkyc/kyc/gateway/internal/auth"
 	"github.com/openkyc/kyc/gateway/internal/server"
+	"github.com/openkyc/kyc/pkg/accounts"
 	"github.com/openkyc/kyc/pkg/config"
+	"github.com/openkyc/kyc/pkg/guard"
 	"github.com/openkyc/kyc/pkg/queue"
 	"github.com/openkyc/kyc/pkg/schema"
 	"github.com/openkyc/kyc/pkg/sessions"
@@ -51,6 +55,21 @@ func run() error {
 	if err := store.EnsureBucket(ctx, cfg.Retention); err != nil {
 		return err
 	}
+	accts := accounts.New(rdb, schemas, nil)
+	seeds, err := accounts.LoadSeeds(cfg.AccountsFile)
+	if err != nil {
+		return err
+	}
+	for _, seed := range seeds {
+		if err := accts.EnsureAccount(ctx, seed); err != nil {
+			return err
+		}
+	}
+	// Keys sign for KYC_JWT_KEY_ROTATION and verify for as long again plus
+	// the longest token lifetime (an operator's 30 days).
+	keys := auth.NewKeyRing(accts, cfg.JWTKeyRotation, 2*cfg.JWTKeyRotation+31*24*time.Hour, nil)
+	authn := auth.NewAuthenticator(accts, auth.NewSigner(keys, cfg.JWTIssuer, nil), cfg.AllTokens())
+
 	qc := asynq.NewClient(queue.RedisOpt(cfg.RedisOptions()))
 	defer qc.Close()
 	insp := asynq.NewInspector(queue.RedisOpt(cfg.RedisOptions()))
@@ -63,12 +82,14 @@ func run() error {
 		Storage:   store,
 		Queue:     qc,
 		Inspector: insp,
-		Schemas:   schemas,
+		Accounts:  accts,
+		Guard:     guard.New(rdb, nil),
+		Auth:      authn,
 		Logger:    log,
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Start() }()
-	log.Info("listening", "addr", cfg.HTTPAddr, "tokens", len(cfg.AllTokens()))
+	log.Info("listening", "addr", cfg.HTTPAddr, "configured_tokens", len(cfg.AllTokens()), "accounts_seeded", len(seeds))
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {

@@ -1,9 +1,14 @@
 package server
 
 import (
-	"crypto/sha256"
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/openkyc/kyc/gateway/internal/auth"
+	"github.com/openkyc/kyc/pkg/kyc"
 )
 
 // headerToken returns the token of the `token` header or of
@@ -19,12 +24,48 @@ func headerToken(r *http.Request) string {
 	return ""
 }
 
-// account returns the account a token belongs to. Tokens are compared by
-// their SHA-256, so the raw tokens are not kept in memory as map keys.
-func (s *Server) account(token string) (string, bool) {
-	if token == "" {
-		return "", false
+// principalKey is the context key of the request's authenticated caller.
+const principalKey = "kyc.principal"
+
+var errTooManyRequests = fail(http.StatusTooManyRequests, kyc.MsgTooManyRequests)
+
+// authorize authenticates the request's token (a header's, else bodyTok),
+// which must carry perm; a JWT must be of audience. It counts the request
+// against the token's rate limit. A request authorised once (a header
+// token checked before its body) is not counted again.
+func (s *Server) authorize(c echo.Context, bodyTok, perm, audience string) (auth.Principal, error) {
+	if p, ok := c.Get(principalKey).(auth.Principal); ok {
+		return p, nil
 	}
-	acct, ok := s.tokens[sha256.Sum256([]byte(token))]
-	return acct, ok
+	tok := headerToken(c.Request())
+	if tok == "" {
+		tok = strings.TrimSpace(bodyTok)
+	}
+	ctx := c.Request().Context()
+	p, err := s.deps.Auth.Authenticate(ctx, tok, audience)
+	if errors.Is(err, auth.ErrDenied) {
+		return p, errAccessDenied
+	}
+	if err != nil {
+		return p, unavailable(err)
+	}
+	if !p.Can(perm) {
+		return p, errAccessDenied
+	}
+	ok, retry, err := s.deps.Guard.Allow(ctx, "token:"+p.Account+":"+p.TokenID, s.cfg.RateLimit, s.cfg.RateWindow)
+	if err != nil {
+		return p, unavailable(err)
+	}
+	if !ok {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
+		return p, errTooManyRequests
+	}
+	c.Set(principalKey, p)
+	return p, nil
+}
+
+// scopeFits reports whether a temporary token's scope allows a request or
+// session of schemaID and clientKey.
+func scopeFits(p auth.Principal, schemaID, clientKey string) bool {
+	return (p.SchemaID == "" || p.SchemaID == schemaID) && (p.ClientKey == "" || p.ClientKey == clientKey)
 }

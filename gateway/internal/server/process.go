@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+	"github.com/openkyc/kyc/gateway/internal/auth"
+	"github.com/openkyc/kyc/pkg/accounts"
 	"github.com/openkyc/kyc/pkg/kyc"
 	"github.com/openkyc/kyc/pkg/queue"
+	"github.com/openkyc/kyc/pkg/schema"
 	"github.com/openkyc/kyc/pkg/sessions"
 	"github.com/openkyc/kyc/pkg/storage"
 )
@@ -20,27 +22,29 @@ import (
 // processParams are the validated parameters of /v1/kyc/process.
 type processParams struct {
 	account   string
+	schema    schema.Schema
 	schemaID  string
 	sessionID string
 	clientKey string
 	async     bool
 	ocr       bool
+	addr      string
+	principal auth.Principal
 }
 
 // process implements POST /v1/kyc/process.
 func (s *Server) process(c echo.Context) error {
 	// A token in a header is checked before the body is read.
-	hdrTok := headerToken(c.Request())
-	if hdrTok != "" {
-		if _, ok := s.account(hdrTok); !ok {
-			return errAccessDenied
+	if headerToken(c.Request()) != "" {
+		if _, err := s.authorize(c, "", accounts.PermProcess, auth.AudienceWidget); err != nil {
+			return err
 		}
 	}
 	f, err := s.readForm(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.processParams(hdrTok, f)
+	p, err := s.processParams(c, f)
 	if err != nil {
 		s.removeImages(context.WithoutCancel(c.Request().Context()), f.images)
 		return err
@@ -48,25 +52,36 @@ func (s *Server) process(c echo.Context) error {
 	return s.runProcess(c, p, f.images)
 }
 
-func (s *Server) processParams(hdrTok string, f *form) (processParams, error) {
-	tok := hdrTok
-	if tok == "" {
-		tok = f.fields["token"]
+func (s *Server) processParams(c echo.Context, f *form) (processParams, error) {
+	ctx := c.Request().Context()
+	pr, err := s.authorize(c, f.fields["token"], accounts.PermProcess, auth.AudienceWidget)
+	if err != nil {
+		return processParams{}, err
 	}
-	acct, ok := s.account(tok)
-	if !ok {
-		return processParams{}, errAccessDenied
+	p := processParams{account: pr.Account, schemaID: f.fields["schemaId"], sessionID: f.fields["sessionId"],
+		clientKey: f.fields["clientKey"], ocr: true, addr: c.RealIP(), principal: pr}
+	// A temporary token fills in its scope and refuses what lies outside.
+	if p.schemaID == "" {
+		p.schemaID = pr.SchemaID
 	}
-	p := processParams{account: acct, schemaID: f.fields["schemaId"], sessionID: f.fields["sessionId"],
-		clientKey: f.fields["clientKey"], ocr: true}
+	if _, sent := f.fields["clientKey"]; !sent && pr.ClientKey != "" {
+		p.clientKey = pr.ClientKey
+		f.fields["clientKey"] = pr.ClientKey
+	}
+	if !scopeFits(pr, schemaOrDefault(p.schemaID), p.clientKey) {
+		return p, errAccessDenied
+	}
 	if len(f.images) == 0 {
 		return p, errInvalidSchema
 	}
-	sch, ok := s.deps.Schemas.Get(p.schemaID)
-	if !ok {
+	sch, found, err := s.deps.Accounts.Schema(ctx, p.account, p.schemaID)
+	if err != nil {
+		return p, unavailable(err)
+	}
+	if !found {
 		return p, errInvalidSchema
 	}
-	p.schemaID = sch.ID
+	p.schemaID, p.schema = sch.ID, sch
 	switch f.fields["mode"] {
 	case "", "sync":
 	case "async":
@@ -84,7 +99,17 @@ func (s *Server) processParams(hdrTok string, f *form) (processParams, error) {
 	if _, ok := f.fields["clientKey"]; ok && !validClientKey(p.clientKey) {
 		return p, invalid("clientKey must be 1 to 36 printable characters")
 	}
+	if err := s.checkCaptcha(ctx, p, f.fields["captcha"]); err != nil {
+		return p, err
+	}
 	return p, nil
+}
+
+func schemaOrDefault(id string) string {
+	if id == "" {
+		return schema.DefaultID
+	}
+	return id
 }
 
 // validClientKey accepts 1 to 36 printable ASCII characters without spaces.
@@ -151,6 +176,9 @@ func (s *Server) openSession(ctx context.Context, p processParams) (*sessions.Se
 		if err != nil {
 			return nil, unavailable(err)
 		}
+		if !scopeFits(p.principal, sess.SchemaID, sess.ClientKey) {
+			return nil, errNotFound
+		}
 		if p.clientKey != "" && p.clientKey == sess.ClientKey {
 			if err := s.deps.Sessions.SetLatest(ctx, p.account, p.clientKey, sess.ID); err != nil {
 				return nil, unavailable(err)
@@ -162,7 +190,8 @@ func (s *Server) openSession(ctx context.Context, p processParams) (*sessions.Se
 	if err != nil {
 		return nil, internal(fmt.Errorf("session id: %w", err))
 	}
-	sess := &sessions.Session{ID: id.String(), Account: p.account, SchemaID: p.schemaID, ClientKey: p.clientKey}
+	sess := &sessions.Session{ID: id.String(), Account: p.account, SchemaID: p.schemaID, ClientKey: p.clientKey,
+		Async: p.async, Addr: p.addr, TTL: p.schema.Retention(s.cfg.Retention)}
 	if p.clientKey != "" {
 		if sess.ClientID, sess.IsClientNew, err = s.deps.Sessions.Client(ctx, p.account, p.clientKey); err != nil {
 			return nil, unavailable(err)
@@ -247,48 +276,18 @@ func (s *Server) presign(ctx context.Context) func(string) string {
 	}
 }
 
-// results returns the session's results with URLs in place of object keys.
-func (s *Server) results(ctx context.Context, sess *sessions.Session) []kyc.Result {
-	rs := sess.Results()
-	f := s.presign(ctx)
-	for i := range rs {
-		rs[i].MapImages(f)
-		if rs[i].Errors == nil {
-			rs[i].Errors = []string{}
-		}
-		if rs[i].Checks == nil {
-			rs[i].Checks = []kyc.Check{}
-		}
-	}
-	return rs
-}
-
 func (s *Server) processResponse(ctx context.Context, sess *sessions.Session) kyc.ProcessResponse {
 	return kyc.ProcessResponse{
 		SessionID:   sess.ID,
 		ClientID:    sess.ClientID,
 		Status:      sess.Status,
 		Spent:       kyc.SecondsOf(sess.Spent(s.now())),
-		Results:     s.results(ctx, sess),
+		Results:     sess.PresentedResults(s.presign(ctx)),
 		CreatedAt:   kyc.Timestamp(sess.CreatedAt),
 		IsClientNew: sess.IsClientNew,
 	}
 }
 
 func (s *Server) sessionStatusResponse(ctx context.Context, sess *sessions.Session) kyc.SessionStatus {
-	now := s.now()
-	return kyc.SessionStatus{
-		Status:        sess.Status,
-		SessionID:     sess.ID,
-		Errors:        sess.Errors,
-		SchemaID:      sess.SchemaID,
-		ClientID:      sess.ClientID,
-		Spent:         kyc.SecondsOf(sess.Spent(now)),
-		CreatedAt:     kyc.Timestamp(sess.CreatedAt),
-		IsClientNew:   sess.IsClientNew,
-		ClientKey:     sess.ClientKey,
-		SecondsToLive: int64(sess.TTL / time.Second),
-		ResponseTime:  kyc.SecondsOf(sess.ResponseTime(now)),
-		Results:       s.results(ctx, sess),
-	}
+	return sess.StatusView(s.now(), s.presign(ctx))
 }

@@ -6,15 +6,16 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/labstack/echo/v4"
+	"github.com/openkyc/kyc/gateway/internal/auth"
+	"github.com/openkyc/kyc/pkg/accounts"
 	"github.com/openkyc/kyc/pkg/config"
-	"github.com/openkyc/kyc/pkg/schema"
+	"github.com/openkyc/kyc/pkg/guard"
 	"github.com/openkyc/kyc/pkg/sessions"
 	"github.com/openkyc/kyc/pkg/storage"
 	"github.com/redis/go-redis/v9"
@@ -29,8 +30,13 @@ type Deps struct {
 	Queue    *asynq.Client
 	// Inspector reads queue depth for /metrics.
 	Inspector *asynq.Inspector
-	Schemas   *schema.Registry
-	Logger    *slog.Logger
+	// Accounts holds tokens, operators and schemas (with the seeded ones).
+	Accounts *accounts.Store
+	// Guard holds rate-limit counters and captcha answers.
+	Guard *guard.Store
+	// Auth authenticates tokens and mints JWTs.
+	Auth   *auth.Authenticator
+	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -41,7 +47,6 @@ type Server struct {
 	cfg     config.Config
 	log     *slog.Logger
 	now     func() time.Time
-	tokens  map[[32]byte]string // sha256 of a token → account
 	echo    *echo.Echo
 	metrics *metrics
 }
@@ -59,11 +64,7 @@ func New(deps Deps) *Server {
 		cfg:     deps.Config,
 		log:     deps.Logger,
 		now:     deps.Now,
-		tokens:  map[[32]byte]string{},
 		metrics: newMetrics(deps.Inspector),
-	}
-	for tok, acct := range deps.Config.AllTokens() {
-		s.tokens[sha256.Sum256([]byte(tok))] = acct
 	}
 	s.echo = s.routes()
 	return s

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/openkyc/kyc/gateway/internal/auth"
+	"github.com/openkyc/kyc/pkg/accounts"
 	"github.com/openkyc/kyc/pkg/sessions"
 )
 
@@ -35,16 +37,20 @@ func (s *Server) sessionStatus(c echo.Context) error {
 			return invalid("a JSON body is required")
 		}
 	}
-	tok := headerToken(c.Request())
-	if tok == "" {
-		tok = req.Token
+	pr, err := s.authorize(c, req.Token, accounts.PermProcess, auth.AudienceWidget)
+	if err != nil {
+		return err
 	}
-	acct, ok := s.account(tok)
-	if !ok {
+	acct := pr.Account
+	id := strings.TrimSpace(req.SessionID)
+	key := strings.TrimSpace(req.ClientKey)
+	if key != "" && pr.ClientKey != "" && key != pr.ClientKey {
 		return errAccessDenied
 	}
-	id := strings.TrimSpace(req.SessionID)
-	if key := strings.TrimSpace(req.ClientKey); key != "" {
+	if key == "" && id == "" {
+		key = pr.ClientKey
+	}
+	if key != "" {
 		latest, err := s.deps.Sessions.Latest(ctx, acct, key)
 		if errors.Is(err, sessions.ErrNotFound) {
 			return errNotFound
@@ -58,7 +64,7 @@ func (s *Server) sessionStatus(c echo.Context) error {
 		return invalid("sessionId or clientKey is required")
 	}
 	sess, err := s.deps.Sessions.Get(ctx, id)
-	if errors.Is(err, sessions.ErrNotFound) || (err == nil && sess.Account != acct) {
+	if errors.Is(err, sessions.ErrNotFound) || (err == nil && (sess.Account != acct || !scopeFits(pr, sess.SchemaID, sess.ClientKey))) {
 		return errNotFound
 	}
 	if err != nil {

@@ -14,11 +14,13 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/openkyc/kyc/pkg/accounts"
 	"github.com/openkyc/kyc/pkg/config"
 	"github.com/openkyc/kyc/pkg/queue"
 	"github.com/openkyc/kyc/pkg/schema"
 	"github.com/openkyc/kyc/pkg/sessions"
 	"github.com/openkyc/kyc/pkg/storage"
+	"github.com/openkyc/kyc/worker/internal/callback"
 	"github.com/openkyc/kyc/worker/internal/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -57,6 +59,11 @@ func run() error {
 	}
 	insp := asynq.NewInspector(queue.RedisOpt(cfg.RedisOptions()))
 	defer insp.Close()
+	qc := asynq.NewClient(queue.RedisOpt(cfg.RedisOptions()))
+	defer qc.Close()
+	// Schemas: the account's own in Redis, else the file's, else default.
+	accts := accounts.New(rdb, schemas, nil)
+	sessStore := sessions.New(rdb, cfg.Retention, nil)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -67,18 +74,19 @@ func run() error {
 	}
 	defer closeStages()
 	proc := pipeline.NewProcessor(pipeline.Deps{
-		Sessions: sessions.New(rdb, cfg.Retention, nil),
+		Sessions: sessStore,
 		Storage:  store,
-		Schemas:  schemas,
+		Schemas:  accts,
+		Queue:    qc,
 		Stages:   stages,
 		Finisher: finisher,
 		Metrics:  pipeline.NewMetrics(reg),
 		Logger:   log,
-	}, pipeline.Options{MaxFileBytes: cfg.MaxFileBytes, MaxPixels: cfg.MaxPixels})
+	}, pipeline.Options{MaxFileBytes: cfg.MaxFileBytes, MaxPixels: cfg.MaxPixels, CallbackMaxRetry: cfg.CallbackMaxRetry})
 
 	srv := asynq.NewServer(queue.RedisOpt(cfg.RedisOptions()), asynq.Config{
 		Concurrency:    cfg.Concurrency,
-		Queues:         map[string]int{queue.Name: 1},
+		Queues:         map[string]int{queue.Name: 3, queue.CallbackQueue: 1},
 		RetryDelayFunc: queue.RetryDelay,
 		// Asynq polls an empty queue; the default second would be added
 		// to every sync request.
@@ -88,6 +96,7 @@ func run() error {
 	})
 	mux := asynq.NewServeMux()
 	mux.Handle(queue.TypeImage, proc)
+	mux.Handle(queue.TypeCallback, callback.NewHandler(sessStore, accts, store, cfg.CallbackTimeout, cfg.URLExpiry, log))
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
 	}

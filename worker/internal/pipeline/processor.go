@@ -21,6 +21,18 @@ import (
 type Options struct {
 	MaxFileBytes int64
 	MaxPixels    int64
+	// CallbackMaxRetry is how often a callback delivery is retried.
+	CallbackMaxRetry int
+}
+
+// SchemaSource finds an account's schema; *accounts.Store is one.
+type SchemaSource interface {
+	Schema(ctx context.Context, account, id string) (schema.Schema, bool, error)
+}
+
+// Enqueuer queues tasks; *asynq.Client is one.
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
 }
 
 // Processor handles image tasks. It is safe for concurrent use; its fields
@@ -28,7 +40,8 @@ type Options struct {
 type Processor struct {
 	sessions *sessions.Store
 	storage  *storage.Store
-	schemas  *schema.Registry
+	schemas  SchemaSource
+	queue    Enqueuer
 	stages   []Stage
 	finisher Finisher
 	opts     Options
@@ -37,11 +50,13 @@ type Processor struct {
 	now      func() time.Time
 }
 
-// Deps are a Processor's collaborators. Finisher may be nil.
+// Deps are a Processor's collaborators. Finisher may be nil; without Queue
+// no callback is sent.
 type Deps struct {
 	Sessions *sessions.Store
 	Storage  *storage.Store
-	Schemas  *schema.Registry
+	Schemas  SchemaSource
+	Queue    Enqueuer
 	Stages   []Stage
 	Finisher Finisher
 	Metrics  *Metrics
@@ -58,7 +73,7 @@ func NewProcessor(d Deps, opts Options) *Processor {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &Processor{sessions: d.Sessions, storage: d.Storage, schemas: d.Schemas, stages: d.Stages,
+	return &Processor{sessions: d.Sessions, storage: d.Storage, schemas: d.Schemas, queue: d.Queue, stages: d.Stages,
 		finisher: d.Finisher, opts: opts, metrics: d.Metrics, log: d.Logger, now: d.Now}
 }
 
@@ -167,9 +182,9 @@ func (p *Processor) recognise(ctx context.Context, pl queue.ImagePayload, img im
 	if !ok {
 		return nil
 	}
-	sch, found := p.schemas.Get(pl.SchemaID)
-	if !found {
-		sch, _ = p.schemas.Get(schema.DefaultID)
+	sch, err := p.schema(ctx, pl.Account, pl.SchemaID)
+	if err != nil {
+		return err
 	}
 	in := &Input{Task: pl, Image: img, Original: original, Schema: sch, SaveCrop: func(ctx context.Context, name string, crop image.Image) (string, error) {
 		b, err := imaging.EncodeJPEG(crop, 92)
@@ -219,4 +234,17 @@ func (p *Processor) store(ctx context.Context, pl queue.ImagePayload, rec sessio
 		return nil
 	}
 	return p.finish(ctx, pl.SessionID)
+}
+
+// schema returns the account's schema id, or the default one when it no
+// longer exists.
+func (p *Processor) schema(ctx context.Context, account, id string) (schema.Schema, error) {
+	sch, found, err := p.schemas.Schema(ctx, account, id)
+	if err != nil {
+		return schema.Schema{}, err
+	}
+	if !found {
+		sch, _, err = p.schemas.Schema(ctx, account, schema.DefaultID)
+	}
+	return sch, err
 }
