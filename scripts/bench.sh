@@ -16,3 +16,4 @@ echo "== faces"
 
 echo "== documents"
 (cd worker && MRZ_CASES="$ROOT/../shared/testdata/cases.jsonl" go test -run XXX -bench Read -benchtime 51x ./internal/mrzread/)
+(cd worker && go test -run XXX -bench DocumentSteps -benchtime 51x ./internal/document/)

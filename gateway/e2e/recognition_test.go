@@ -1,6 +1,10 @@
 package e2e
 
 import (
+	"bytes"
+	"image"
+	_ "image/jpeg" // the document crop and the uploads
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,6 +63,14 @@ func TestDocumentAndSelfieMatch(t *testing.T) {
 			}
 			fetch(t, doc.FaceDoc)
 			fetch(t, selfie.FaceSelfie)
+			// The document's image is its rectified crop: no wider than the
+			// upload (these are tight crops already), at the TD3 aspect
+			// ratio (88 × 125 mm) rather than the upload's.
+			crop := decodeConfig(t, fetch(t, doc.Image))
+			orig := decodeConfig(t, fetch(t, doc.ImageFull))
+			if crop.Width > orig.Width || math.Abs(float64(crop.Height)/float64(crop.Width)-88.0/125) > 0.02 {
+				t.Errorf("document image %d×%d, upload %d×%d", crop.Width, crop.Height, orig.Width, orig.Height)
+			}
 			if faces == nil || len(faces.Checks) != 1 || faces.Checks[0].Caption != "Face matching" || len(faces.Checks[0].Items) != 1 {
 				t.Fatalf("faces result: %+v", faces)
 			}
@@ -74,6 +86,15 @@ func TestDocumentAndSelfieMatch(t *testing.T) {
 			}
 		})
 	}
+}
+
+func decodeConfig(t *testing.T, b []byte) image.Config {
+	t.Helper()
+	c, _, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // fraudItem returns the status of a fraud check item of a result.

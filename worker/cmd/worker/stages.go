@@ -48,6 +48,8 @@ func buildStages(cfg config.Config, log *slog.Logger) (stages []pipeline.Stage, 
 			closeAll()
 			return nil, nil, nil, err
 		}
+		closeFaces := closeAll
+		closeAll = func() { doc.Close(); closeFaces() }
 		stages = append(stages, doc)
 	}
 	if slices.Contains(cfg.Stages, "fraud") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"runtime"
 	"time"
 
 	"github.com/openkyc/kyc/pkg/kyc"
@@ -11,6 +12,7 @@ import (
 	"github.com/openkyc/kyc/worker/internal/face"
 	"github.com/openkyc/kyc/worker/internal/mrz"
 	"github.com/openkyc/kyc/worker/internal/mrzread"
+	"github.com/openkyc/kyc/worker/internal/ocr"
 	"github.com/openkyc/kyc/worker/internal/pipeline"
 )
 
@@ -23,15 +25,18 @@ const (
 )
 
 // Stage is the pipeline stage that reads the MRZ, classifies the image,
-// names the faces' roles and, for documents, fills the type, docName, OCR
-// fields and document checks. It runs after the face stage.
+// names the faces' roles and, for documents, locates and rectifies the
+// document and fills the type, docName, OCR fields and document checks. It
+// runs after the face stage.
 type Stage struct {
 	reader    *mrzread.Reader
 	catalogue *Catalogue
+	ocr       *ocr.Pool
 	now       func() time.Time
 }
 
 // NewStage returns the document stage; now is the clock (time.Now if nil).
+// Its Tesseract clients (one per CPU at most) start on first need.
 func NewStage(now func() time.Time) (*Stage, error) {
 	cat, err := LoadCatalogue()
 	if err != nil {
@@ -40,8 +45,14 @@ func NewStage(now func() time.Time) (*Stage, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Stage{reader: mrzread.NewReader(), catalogue: cat, now: now}, nil
+	return &Stage{reader: mrzread.NewReader(), catalogue: cat, ocr: ocr.NewPool(runtime.NumCPU()), now: now}, nil
 }
+
+// Close frees the stage's idle Tesseract clients.
+func (s *Stage) Close() { s.ocr.Close() }
+
+// Reader is the stage's MRZ reader.
+func (s *Stage) Reader() *mrzread.Reader { return s.reader }
 
 // Name implements pipeline.Stage.
 func (*Stage) Name() string { return "document" }
@@ -108,6 +119,19 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 		res.FaceDoc = key
 		rec.Faces = append(rec.Faces, sessions.Face{Role: sessions.RoleDocument, DocKind: kind, Crop: key, Descriptor: desc})
 	}
+	// The document's own image: rectified when its outline is found, the
+	// whole image otherwise.
+	loc, err := Localise(ctx, in.Image, read)
+	if err != nil {
+		return err
+	}
+	if loc != nil {
+		key, err := in.SaveCrop(ctx, "document", loc.Crop)
+		if err != nil {
+			return err
+		}
+		res.Image = key
+	}
 	if read.MRZ == nil {
 		res.Errors = append(res.Errors, kyc.ErrTextNotVisible)
 		res.OCR = &kyc.OCR{Status: kyc.StatusFailed, Fields: []kyc.Field{}}
@@ -116,13 +140,45 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 	now := s.now()
 	expiry, haveExpiry := ExpiryDate(read.MRZ, now)
 	res.DocName = s.catalogue.Name(read.MRZ.IssuingState, kind, expiry, haveExpiry)
-	res.Checks = append(res.Checks, documentChecks(read.MRZ, expiry, haveExpiry, now))
-	if in.Task.OCR {
-		res.OCR = &kyc.OCR{Status: kyc.StatusSuccess, Fields: Fields(read.MRZ, now)}
-	} else {
+	checks := documentChecks(read.MRZ, expiry, haveExpiry, now)
+	if !in.Task.OCR {
+		res.Checks = append(res.Checks, checks)
 		res.OCR = &kyc.OCR{Status: kyc.StatusIdle, Fields: []kyc.Field{}}
+		return nil
 	}
+	fields := Fields(read.MRZ, now)
+	if loc != nil {
+		cons, err := s.ReadVisual(ctx, in.Image, loc, read.MRZ)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			// Tesseract could not run: the MRZ still stands alone.
+			checks.Items = append(checks.Items, kyc.CheckItem{Caption: ItemConsistency, Status: kyc.StatusIdle, Value: "visual zone not read"})
+		default:
+			cons.Confirm(fields)
+			checks.Items = append(checks.Items, cons.Item())
+		}
+	}
+	res.Checks = append(res.Checks, checks)
+	res.OCR = &kyc.OCR{Status: kyc.StatusSuccess, Fields: fields}
 	return nil
+}
+
+// ReadVisual reads the visual zone of a located document (the part above
+// its MRZ) and compares it with the MRZ.
+func (s *Stage) ReadVisual(ctx context.Context, img image.Image, loc *Located, m *mrz.MRZ) (Consistency, error) {
+	lines, err := s.ocr.Read(ctx, visualZone(img, loc))
+	if err != nil {
+		return Consistency{}, err
+	}
+	words := make([][]VisualWord, len(lines))
+	for i, l := range lines {
+		for _, w := range l.Words {
+			words[i] = append(words[i], VisualWord{Text: w.Text, Conf: w.Conf})
+		}
+	}
+	return CompareVisual(m, words, s.now()), nil
 }
 
 // documentChecks are the MRZ check digits and the expiry. MRZ check digits
