@@ -76,7 +76,7 @@ func TestBadInputs(t *testing.T) {
 		{name: "truncated jpeg", req: processReq{headers: bearer(tokenA), files: []file{{name: "half.jpg", data: truncated}}},
 			code: 200, resultErr: kyc.ErrBadImage},
 		{name: "neither document nor face", req: processReq{headers: bearer(tokenA), files: []file{{name: "gradient.jpg", data: good}}},
-			code: 200, resultErr: kyc.ErrNoDocuments},
+			code: 200, resultErr: kyc.ErrNotSelfie},
 		{name: "under 300 px", req: processReq{headers: bearer(tokenA), files: []file{{name: "tiny.jpg", data: syntheticJPEG(t, 299, 200)}}},
 			code: 200, resultErr: kyc.ErrTooSmallImage},
 	}

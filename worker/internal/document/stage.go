@@ -82,8 +82,9 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 	}
 	switch d.Class {
 	case ClassUnknown:
+		// Neither a document nor a face: both of the API's words apply.
 		res.Type = kyc.TypeUnknown
-		res.Errors = append(res.Errors, kyc.ErrNoDocuments)
+		res.Errors = append(res.Errors, kyc.ErrNoDocuments, kyc.ErrNotSelfie)
 		return nil
 	case ClassSelfie, ClassSelfieWithDocument:
 		res.Type = kyc.TypeSelfie
