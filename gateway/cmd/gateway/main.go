@@ -13,17 +13,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"github.com/openkyc/kyc/gateway/internal/auth"
 	"github.com/openkyc/kyc/gateway/internal/server"
 	"github.com/openkyc/kyc/pkg/accounts"
+	"github.com/openkyc/kyc/pkg/backend"
 	"github.com/openkyc/kyc/pkg/config"
 	"github.com/openkyc/kyc/pkg/guard"
-	"github.com/openkyc/kyc/pkg/queue"
-	"github.com/openkyc/kyc/pkg/schema"
-	"github.com/openkyc/kyc/pkg/sessions"
-	"github.com/openkyc/kyc/pkg/storage"
-	"github.com/redis/go-redis/v9"
 )
 
 func main() {
@@ -42,48 +37,34 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	schemas, err := schema.Load(cfg.SchemasFile)
+	be, err := backend.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	rdb := redis.NewClient(cfg.RedisOptions())
-	defer rdb.Close()
-	store, err := storage.New(cfg.StorageOptions())
-	if err != nil {
-		return err
-	}
-	if err := store.EnsureBucket(ctx, cfg.Retention); err != nil {
-		return err
-	}
-	accts := accounts.New(rdb, schemas, nil)
+	defer be.Close()
 	seeds, err := accounts.LoadSeeds(cfg.AccountsFile)
 	if err != nil {
 		return err
 	}
 	for _, seed := range seeds {
-		if err := accts.EnsureAccount(ctx, seed); err != nil {
+		if err := be.Accounts.EnsureAccount(ctx, seed); err != nil {
 			return err
 		}
 	}
 	// Keys sign for KYC_JWT_KEY_ROTATION and verify for as long again plus
 	// the longest token lifetime (an operator's 30 days).
-	keys := auth.NewKeyRing(accts, cfg.JWTKeyRotation, 2*cfg.JWTKeyRotation+31*24*time.Hour, nil)
-	authn := auth.NewAuthenticator(accts, auth.NewSigner(keys, cfg.JWTIssuer, nil), cfg.AllTokens())
-
-	qc := asynq.NewClient(queue.RedisOpt(cfg.RedisOptions()))
-	defer qc.Close()
-	insp := asynq.NewInspector(queue.RedisOpt(cfg.RedisOptions()))
-	defer insp.Close()
+	keys := auth.NewKeyRing(be.Accounts, cfg.JWTKeyRotation, 2*cfg.JWTKeyRotation+31*24*time.Hour, nil)
+	authn := auth.NewAuthenticator(be.Accounts, auth.NewSigner(keys, cfg.JWTIssuer, nil), cfg.AllTokens())
 
 	srv := server.New(server.Deps{
 		Config:    cfg,
-		Redis:     rdb,
-		Sessions:  sessions.New(rdb, cfg.Retention, nil),
-		Storage:   store,
-		Queue:     qc,
-		Inspector: insp,
-		Accounts:  accts,
-		Guard:     guard.New(rdb, nil),
+		Redis:     be.Redis,
+		Sessions:  be.Sessions,
+		Storage:   be.Storage,
+		Queue:     be.Queue,
+		Inspector: be.Inspector,
+		Accounts:  be.Accounts,
+		Guard:     guard.New(be.Redis, nil),
 		Auth:      authn,
 		Logger:    log,
 	})

@@ -14,11 +14,9 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/openkyc/kyc/pkg/accounts"
+	"github.com/openkyc/kyc/pkg/backend"
 	"github.com/openkyc/kyc/pkg/config"
 	"github.com/openkyc/kyc/pkg/queue"
-	"github.com/openkyc/kyc/pkg/schema"
-	"github.com/openkyc/kyc/pkg/sessions"
 	"github.com/openkyc/kyc/pkg/storage"
 	"github.com/openkyc/kyc/worker/internal/callback"
 	"github.com/openkyc/kyc/worker/internal/pipeline"
@@ -44,40 +42,26 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	schemas, err := schema.Load(cfg.SchemasFile)
+	be, err := backend.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	rdb := redis.NewClient(cfg.RedisOptions())
-	defer rdb.Close()
-	store, err := storage.New(cfg.StorageOptions())
-	if err != nil {
-		return err
-	}
-	if err := store.EnsureBucket(ctx, cfg.Retention); err != nil {
-		return err
-	}
-	insp := asynq.NewInspector(queue.RedisOpt(cfg.RedisOptions()))
-	defer insp.Close()
-	qc := asynq.NewClient(queue.RedisOpt(cfg.RedisOptions()))
-	defer qc.Close()
-	// Schemas: the account's own in Redis, else the file's, else default.
-	accts := accounts.New(rdb, schemas, nil)
-	sessStore := sessions.New(rdb, cfg.Retention, nil)
+	defer be.Close()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		queue.NewDepthCollector(insp))
+		queue.NewDepthCollector(be.Inspector))
 	stages, finisher, closeStages, err := buildStages(cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeStages()
 	proc := pipeline.NewProcessor(pipeline.Deps{
-		Sessions: sessStore,
-		Storage:  store,
-		Schemas:  accts,
-		Queue:    qc,
+		Sessions: be.Sessions,
+		Storage:  be.Storage,
+		// Schemas: the account's own in Redis, else the file's, else default.
+		Schemas:  be.Accounts,
+		Queue:    be.Queue,
 		Stages:   stages,
 		Finisher: finisher,
 		Metrics:  pipeline.NewMetrics(reg),
@@ -96,12 +80,12 @@ func run() error {
 	})
 	mux := asynq.NewServeMux()
 	mux.Handle(queue.TypeImage, proc)
-	mux.Handle(queue.TypeCallback, callback.NewHandler(sessStore, accts, store, cfg.CallbackTimeout, cfg.URLExpiry, log))
+	mux.Handle(queue.TypeCallback, callback.NewHandler(be.Sessions, be.Accounts, be.Storage, cfg.CallbackTimeout, cfg.URLExpiry, log))
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
 	}
 
-	hs := &http.Server{Addr: cfg.MetricsAddr, Handler: opsHandler(reg, rdb, store), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Addr: cfg.MetricsAddr, Handler: opsHandler(reg, be.Redis, be.Storage), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
 	log.Info("worker started", "concurrency", cfg.Concurrency, "metrics", cfg.MetricsAddr, "stages", len(stages))
