@@ -21,8 +21,10 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestOpsEndpoints(t *testing.T) {
-	// Some traffic first, so that the series have samples.
+	// Some traffic first, a refused request among it, so that every series
+	// has samples.
 	svc.process(t, processReq{headers: bearer(tokenA), files: []file{{name: "a.jpg", data: selfieJPEG(t)}}})
+	svc.process(t, processReq{files: []file{{name: "a.jpg", data: selfieJPEG(t)}}})
 	tests := []struct {
 		name string
 		url  string
