@@ -149,11 +149,17 @@ func (Fraud) Evaluate(ctx context.Context, env *Env, cases []Case, rep *Report, 
 	tallies := map[string]*tally{}
 	failures := 0
 	var bonaFide []image.Image
+	// unedited counts isEdited decisions on the cases that do not label it:
+	// real images nobody reports as altered, an estimate of its BPCER.
+	unedited := &tally{}
 	for i, c := range cases {
 		s := scored[i]
 		if s.err != nil {
 			failures++
 			fmt.Fprintf(out, "fraud: %s: %v\n", shortPath(c.Image), s.err)
+		}
+		if _, ok := expects[i][fraud.CheckEdited]; !ok {
+			unedited.add(false, s.scores.Edited, fraud.Threshold(nil, fraud.CheckEdited), s.err != nil)
 		}
 		allFalse := len(expects[i]) > 0
 		for check, attack := range expects[i] {
@@ -175,6 +181,9 @@ func (Fraud) Evaluate(ctx context.Context, env *Env, cases []Case, rep *Report, 
 	}
 	rep.Fraud = &fr
 	printFraudTable(out, fmt.Sprintf("\n== fraud (%d cases, %d failures; development-set images)", len(cases), failures), fr)
+	ur := unedited.report(fraud.Threshold(nil, fraud.CheckEdited))
+	fmt.Fprintf(out, "isEdited on the %d cases that do not label it (assumed unedited; not in the report): BPCER %s (%d)\n",
+		ur.BonaFide, rate(ur.BPCER, ur.BonaFide), unedited.rejected)
 
 	syn, err := syntheticFraud(ctx, env, bonaFide)
 	if err != nil {

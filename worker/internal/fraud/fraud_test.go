@@ -127,6 +127,29 @@ func TestDisplayScore(t *testing.T) {
 	}
 }
 
+func TestLivenessScore(t *testing.T) {
+	doc, face := colourDoc(640, 420)
+	tests := []struct {
+		name   string
+		img    image.Image
+		attack bool
+	}{
+		{"colour selfie", SimulateCapture(doc, 3), false},
+		// A black-and-white photo is bona fide: no colour is not a print.
+		{"black-and-white selfie", greyCopy(doc, [3]float64{1, 1, 1}), false},
+		{"warm-toned grey selfie", greyCopy(doc, [3]float64{1, 0.9, 0.75}), false},
+		{"replay on a screen", SimulateScreen(doc, 3), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := LivenessScore(tt.img, face)
+			if got := s >= DefaultThresholds[CheckLiveness]; got != tt.attack {
+				t.Errorf("score %.2f, attack %v, want %v", s, got, tt.attack)
+			}
+		})
+	}
+}
+
 // jpegWithSoftware encodes img as JPEG with an EXIF APP1 segment whose IFD0
 // holds a Software tag.
 func jpegWithSoftware(t *testing.T, img image.Image, software string) []byte {
