@@ -69,3 +69,15 @@ func (s *Server) authorize(c echo.Context, bodyTok, perm, audience string) (auth
 func scopeFits(p auth.Principal, schemaID, clientKey string) bool {
 	return (p.SchemaID == "" || p.SchemaID == schemaID) && (p.ClientKey == "" || p.ClientKey == clientKey)
 }
+
+// managementRequest is the JSON body of a management call.
+type managementRequest interface{ bodyToken() string }
+
+// managementCall decodes a management call's JSON body into req and
+// authorizes its caller (a permanent token or an operator) for perm.
+func (s *Server) managementCall(c echo.Context, req managementRequest, perm string) (auth.Principal, error) {
+	if err := decodeJSON(c, req); err != nil {
+		return auth.Principal{}, err
+	}
+	return s.authorize(c, req.bodyToken(), perm, auth.AudienceOperator)
+}

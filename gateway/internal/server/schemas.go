@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/openkyc/kyc/gateway/internal/auth"
 	"github.com/openkyc/kyc/pkg/accounts"
 	"github.com/openkyc/kyc/pkg/schema"
 )
@@ -33,10 +32,7 @@ type schemaAnswer struct {
 // account's own. Callback secrets are not shown.
 func (s *Server) listSchemas(c echo.Context) error {
 	var req schemaRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	pr, err := s.authorize(c, req.Token, accounts.PermSchemas, auth.AudienceOperator)
+	pr, err := s.managementCall(c, &req, accounts.PermSchemas)
 	if err != nil {
 		return err
 	}
@@ -55,10 +51,7 @@ func (s *Server) listSchemas(c echo.Context) error {
 // account).
 func (s *Server) saveSchema(c echo.Context) error {
 	var req schemaRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	pr, err := s.authorize(c, req.Token, accounts.PermSchemas, auth.AudienceOperator)
+	pr, err := s.managementCall(c, &req, accounts.PermSchemas)
 	if err != nil {
 		return err
 	}
@@ -80,10 +73,7 @@ func (s *Server) saveSchema(c echo.Context) error {
 // account's own schemas.
 func (s *Server) deleteSchema(c echo.Context) error {
 	var req schemaRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	pr, err := s.authorize(c, req.Token, accounts.PermSchemas, auth.AudienceOperator)
+	pr, err := s.managementCall(c, &req, accounts.PermSchemas)
 	if err != nil {
 		return err
 	}
@@ -96,3 +86,6 @@ func (s *Server) deleteSchema(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, succeeded())
 }
+
+// bodyToken is the token a management request may carry in its body.
+func (r *schemaRequest) bodyToken() string { return r.Token }

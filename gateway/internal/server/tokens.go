@@ -78,10 +78,7 @@ func expiry(t *kyc.Timestamp) time.Time {
 // createToken implements POST /v1/token/create.
 func (s *Server) createToken(c echo.Context) error {
 	var req tokenRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	pr, err := s.authorize(c, req.Token, accounts.PermTokens, auth.AudienceOperator)
+	pr, err := s.managementCall(c, &req, accounts.PermTokens)
 	if err != nil {
 		return err
 	}
@@ -112,10 +109,7 @@ type tokenList struct {
 // configured ones first.
 func (s *Server) listTokens(c echo.Context) error {
 	var req tokenRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	pr, err := s.authorize(c, req.Token, accounts.PermTokens, auth.AudienceOperator)
+	pr, err := s.managementCall(c, &req, accounts.PermTokens)
 	if err != nil {
 		return err
 	}
@@ -139,10 +133,7 @@ func (s *Server) listTokens(c echo.Context) error {
 // absent) and, when given, new permissions.
 func (s *Server) updateToken(c echo.Context) error {
 	var req tokenRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	pr, err := s.authorize(c, req.Token, accounts.PermTokens, auth.AudienceOperator)
+	pr, err := s.managementCall(c, &req, accounts.PermTokens)
 	if err != nil {
 		return err
 	}
@@ -168,10 +159,7 @@ func (s *Server) updateToken(c echo.Context) error {
 // at once, and so do the temporary tokens minted from it.
 func (s *Server) deleteToken(c echo.Context) error {
 	var req tokenRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	pr, err := s.authorize(c, req.Token, accounts.PermTokens, auth.AudienceOperator)
+	pr, err := s.managementCall(c, &req, accounts.PermTokens)
 	if err != nil {
 		return err
 	}
@@ -254,3 +242,6 @@ func (s *Server) jwks(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	return c.JSON(http.StatusOK, set)
 }
+
+// bodyToken is the token a management request may carry in its body.
+func (r *tokenRequest) bodyToken() string { return r.Token }
