@@ -3,6 +3,7 @@ package document
 import (
 	"image"
 
+	"github.com/openkyc/kyc/worker/internal/mrzread"
 	"github.com/openkyc/kyc/worker/internal/pipeline"
 )
 
@@ -47,16 +48,23 @@ type Decision struct {
 }
 
 // Classify decides what an image shows from the faces found in it
-// (largest first) and its MRZ band, if one was found: a machine-readable
-// zone makes a document; a face too large to be that document's portrait
-// makes it a selfie holding the document; faces without a document make a
-// selfie.
-func Classify(faces []pipeline.DetectedFace, band *image.Rectangle) Decision {
+// (largest first), its MRZ band, if one was found, and text, the rows of
+// printed text around a face (see PortraitText; nil finds none): a
+// machine-readable zone makes a document; a face too large to be that
+// document's portrait makes it a selfie holding the document. Without a
+// zone, a largest face flanked by rows of small print (see IsPortrait) is
+// a document's portrait and makes a document; other faces make a selfie.
+func Classify(faces []pipeline.DetectedFace, band *image.Rectangle, text func(face image.Rectangle) []mrzread.TextRow) Decision {
 	d := Decision{Class: ClassUnknown, Person: -1, Portrait: -1}
 	if band == nil {
-		if len(faces) > 0 {
-			d.Class, d.Person = ClassSelfie, 0
+		if len(faces) == 0 {
+			return d
 		}
+		if text != nil && IsPortrait(faces[0].Rect, text(faces[0].Rect)) {
+			d.Class, d.Portrait = ClassDocument, 0
+			return d
+		}
+		d.Class, d.Person = ClassSelfie, 0
 		return d
 	}
 	limit := personFaceRatio * float64(max(band.Dx(), band.Dy()))

@@ -141,7 +141,7 @@ func TestClassify(t *testing.T) {
 		{"person, portrait missed", []pipeline.DetectedFace{face(0, 0, 500)}, &band, Decision{ClassSelfieWithDocument, 0, -1}},
 	}
 	for _, tt := range tests {
-		if got := Classify(tt.faces, tt.band); got != tt.want {
+		if got := Classify(tt.faces, tt.band, nil); got != tt.want {
 			t.Errorf("%s: Classify = %+v, want %+v", tt.name, got, tt.want)
 		}
 	}

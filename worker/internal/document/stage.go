@@ -73,7 +73,10 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 		}
 		in.MRZ = &pipeline.MRZFinding{Band: read.Band, DocKind: kind}
 	}
-	d := Classify(in.Faces, band)
+	// Rows of print around the largest face stand for a document whose MRZ
+	// was not found (the front of a card, a driving licence).
+	text := func(f image.Rectangle) []mrzread.TextRow { return PortraitText(in.Image, f) }
+	d := Classify(in.Faces, band, text)
 	res := &rec.Result
 	crop := func(i int, name string) (string, []float32, error) {
 		f := in.Faces[i]
@@ -110,7 +113,11 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 		return nil
 	}
 
-	// A document.
+	// A document; without an MRZ, recognised by the print around its
+	// portrait, its kind is unknown.
+	if kind == "" {
+		kind = KindDocument
+	}
 	res.Type = kind
 	if d.Portrait >= 0 {
 		key, desc, err := crop(d.Portrait, "face-doc")
@@ -133,7 +140,14 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 		}
 		res.Image = key
 	}
+	if read == nil {
+		// Recognised by the print around its portrait: there is text, but
+		// no reader for documents without an MRZ, so no fields.
+		res.OCR = &kyc.OCR{Status: kyc.StatusFailed, Fields: []kyc.Field{}}
+		return nil
+	}
 	if read.MRZ == nil {
+		// A zone was found but could not be read.
 		res.Errors = append(res.Errors, kyc.ErrTextNotVisible)
 		res.OCR = &kyc.OCR{Status: kyc.StatusFailed, Fields: []kyc.Field{}}
 		return nil

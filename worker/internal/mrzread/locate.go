@@ -110,8 +110,21 @@ func (u unionFind) find(i int) int {
 }
 func (u unionFind) union(a, b int) { u[u.find(a)] = u.find(b) }
 
-// findLines chains character-like components into straight text lines.
+// findLines chains character-like components into straight text lines
+// long enough for an MRZ row: at least 8 components over 12 cap heights.
 func findLines(g *gray) []*textLine {
+	var out []*textLine
+	for _, l := range chainRows(g) {
+		if len(l.comps) >= 8 && l.right-l.left >= 12*l.h {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// chainRows chains character-like components into straight rows of at
+// least 4 components over 4 cap heights.
+func chainRows(g *gray) []*textLine {
 	dim := max(g.w, g.h)
 	win := max(15, dim/30)
 	ink := binarize(g, win, 0.06)
@@ -228,13 +241,7 @@ func findLines(g *gray) []*textLine {
 			}
 		}
 	}
-	var out []*textLine
-	for _, l := range lines {
-		if len(l.comps) >= 8 && l.right-l.left >= 12*l.h {
-			out = append(out, l)
-		}
-	}
-	return out
+	return lines
 }
 
 // fitLine fits the centre line of a group of components.
