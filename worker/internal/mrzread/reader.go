@@ -806,12 +806,9 @@ func (r *Reader) resolveChecks(out [][]byte, cells [][]cellScores) {
 			// failing it cannot point at the character to fix.
 			continue
 		}
-		type sub struct {
-			p    [2]int
-			c    byte
-			loss float32
-		}
-		var subs []sub
+		// The look-alike swaps (O/0, I/1, B/8, '<'/K...) within the margin:
+		// a digit is never replaced by another digit.
+		var alts []swap
 		for _, p := range ps {
 			cl := mrz.Class(layout[p[0]][p[1]])
 			cs := &cells[p[0]][p[1]]
@@ -819,43 +816,23 @@ func (r *Reader) resolveChecks(out [][]byte, cells [][]cellScores) {
 			curScore := cs.score[strings.IndexByte(alphabet, cur)]
 			for k := 0; k < nClasses; k++ {
 				ch := alphabet[k]
-				// Only look-alike swaps (O/0, I/1, B/8, '<'/K...): a digit is
-				// never replaced by another digit.
-				if ch == cur || !cl.Allowed(ch) || !confusable(cur, ch) {
-					continue
+				if ch != cur && cl.Allowed(ch) && confusable(cur, ch) && curScore-cs.score[k] <= margin {
+					alts = append(alts, swap{p, ch, curScore - cs.score[k]})
 				}
-				loss := curScore - cs.score[k]
-				if loss > margin {
-					continue
-				}
-				out[p[0]][p[1]] = ch
-				if valid()[name] {
-					subs = append(subs, sub{p, ch, loss})
-				}
-				out[p[0]][p[1]] = cur
 			}
+		}
+		var subs []swap
+		for _, a := range alts {
+			cur := out[a.p[0]][a.p[1]]
+			out[a.p[0]][a.p[1]] = a.c
+			if valid()[name] {
+				subs = append(subs, a)
+			}
+			out[a.p[0]][a.p[1]] = cur
 		}
 		if len(subs) == 0 {
 			// Two look-alike swaps together (e.g. two O read for 0).
-			type alt struct {
-				p    [2]int
-				c    byte
-				loss float32
-			}
-			var alts []alt
-			for _, p := range ps {
-				cl := mrz.Class(layout[p[0]][p[1]])
-				cs := &cells[p[0]][p[1]]
-				cur := out[p[0]][p[1]]
-				curScore := cs.score[strings.IndexByte(alphabet, cur)]
-				for k := 0; k < nClasses; k++ {
-					ch := alphabet[k]
-					if ch != cur && cl.Allowed(ch) && confusable(cur, ch) && curScore-cs.score[k] <= margin {
-						alts = append(alts, alt{p, ch, curScore - cs.score[k]})
-					}
-				}
-			}
-			var pairs [][2]alt
+			var pairs [][2]swap
 			for i := 0; i < len(alts); i++ {
 				for j := i + 1; j < len(alts); j++ {
 					a, b := alts[i], alts[j]
@@ -865,7 +842,7 @@ func (r *Reader) resolveChecks(out [][]byte, cells [][]cellScores) {
 					oa, ob := out[a.p[0]][a.p[1]], out[b.p[0]][b.p[1]]
 					out[a.p[0]][a.p[1]], out[b.p[0]][b.p[1]] = a.c, b.c
 					if valid()[name] {
-						pairs = append(pairs, [2]alt{a, b})
+						pairs = append(pairs, [2]swap{a, b})
 					}
 					out[a.p[0]][a.p[1]], out[b.p[0]][b.p[1]] = oa, ob
 				}
@@ -883,6 +860,14 @@ func (r *Reader) resolveChecks(out [][]byte, cells [][]cellScores) {
 		}
 		out[subs[0].p[0]][subs[0].p[1]] = subs[0].c
 	}
+}
+
+// swap is one character changed to a look-alike, and the template score
+// it costs.
+type swap struct {
+	p    [2]int
+	c    byte
+	loss float32
 }
 
 // allHold tells whether every check but the composite holds.
