@@ -117,7 +117,8 @@ else
 
 	conv="$CACHE/dlibconv/dlibconv"
 	srcfile="$ROOT/scripts/dlibconv/dlibconv.cc"
-	if [[ ! -x $conv || $srcfile -nt $conv ]]; then
+	netdir="$ROOT/worker/internal/face/internal/dlibref" # anet.h, the network type
+	if [[ ! -x $conv || $srcfile -nt $conv || $netdir/anet.h -nt $conv ]]; then
 		say "building the converter (g++ against Debian dlib)"
 		if pkg-config --exists dlib-1 2>/dev/null; then
 			flags=$(pkg-config --cflags --libs dlib-1)
@@ -125,7 +126,7 @@ else
 			flags="-ldlib -lcblas -llapack"
 		fi
 		# shellcheck disable=SC2086
-		g++ -std=c++17 -O2 -DNDEBUG -o "$conv.tmp" "$srcfile" $flags
+		g++ -std=c++17 -O2 -DNDEBUG -I"$netdir" -o "$conv.tmp" "$srcfile" $flags
 		mv -f "$conv.tmp" "$conv"
 	fi
 
