@@ -120,16 +120,7 @@ func (s *stack) process(t testing.TB, r processReq) answer {
 
 func (s *stack) status(t testing.TB, token string, body map[string]string) answer {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	req, err := http.NewRequest(http.MethodPost, s.base+"/v1/kyc/session/status", bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("token", token)
-	}
-	return s.do(t, req)
+	return s.post(t, "/v1/kyc/session/status", token, body)
 }
 
 // pollFinal polls the session until it is final or the timeout passes.
