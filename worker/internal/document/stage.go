@@ -83,6 +83,20 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 		key, err := in.SaveCrop(ctx, name, face.Crop(in.Image, f.Rect, faceCropMargin))
 		return key, f.Descriptor, err
 	}
+	// portrait stores the document's portrait, if one was found, as the
+	// result's faceDoc and a face of the given role.
+	portrait := func(role, kind string) error {
+		if d.Portrait < 0 {
+			return nil
+		}
+		key, desc, err := crop(d.Portrait, "face-doc")
+		if err != nil {
+			return err
+		}
+		res.FaceDoc = key
+		rec.Faces = append(rec.Faces, sessions.Face{Role: role, DocKind: kind, Crop: key, Descriptor: desc})
+		return nil
+	}
 	switch d.Class {
 	case ClassUnknown:
 		// Neither a document nor a face: both of the API's words apply.
@@ -102,15 +116,7 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 			person.DocKind = kind
 		}
 		rec.Faces = append(rec.Faces, person)
-		if d.Portrait >= 0 {
-			key, desc, err := crop(d.Portrait, "face-doc")
-			if err != nil {
-				return err
-			}
-			res.FaceDoc = key
-			rec.Faces = append(rec.Faces, sessions.Face{Role: sessions.RoleHeldDocument, DocKind: kind, Crop: key, Descriptor: desc})
-		}
-		return nil
+		return portrait(sessions.RoleHeldDocument, kind)
 	}
 
 	// A document; without an MRZ, recognised by the print around its
@@ -119,13 +125,8 @@ func (s *Stage) Run(ctx context.Context, in *pipeline.Input, rec *sessions.Recor
 		kind = KindDocument
 	}
 	res.Type = kind
-	if d.Portrait >= 0 {
-		key, desc, err := crop(d.Portrait, "face-doc")
-		if err != nil {
-			return err
-		}
-		res.FaceDoc = key
-		rec.Faces = append(rec.Faces, sessions.Face{Role: sessions.RoleDocument, DocKind: kind, Crop: key, Descriptor: desc})
+	if err := portrait(sessions.RoleDocument, kind); err != nil {
+		return err
 	}
 	// The document's own image: rectified when its outline is found, the
 	// whole image otherwise.
